@@ -1,0 +1,164 @@
+"""Aligning two embedded sentence sequences: margin scoring + banded DP, coarse to fine.
+
+This is the language-independent core shared by ``align parallel`` (documents) and
+``align mixed`` (the two halves of a page). Long inputs are first aligned at a coarse level
+(blocks of sentences pooled into one vector), recursively, and the fine DP then runs only in
+a band around the coarse path, so time and memory grow linearly with length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .dp import Step, best_path
+from .similarity import Band, knn_mean, normalize_rows, window_means, window_vectors
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """Settings of the aligner; defaults were tuned on the development sets only."""
+
+    #: margin above which a bead counts as a translation
+    threshold: float = 1.0
+    #: extra cost of a bead type, on top of the margin test (discourages needless merges)
+    penalties: dict[tuple[int, int], float] = field(
+        default_factory=lambda: {
+            (1, 1): 0.0, (1, 2): 0.02, (2, 1): 0.02, (2, 2): 0.06, (1, 3): 0.06, (3, 1): 0.06,
+        }
+    )
+    #: neighbours for the margin's denominator
+    k: int = 4
+    #: above this many DP cells, align a pooled coarse version first
+    max_cells: int = 1_500_000
+    #: sentences pooled into one coarse unit
+    coarse_factor: int = 8
+    #: half-width of the fine band around the coarse path, in sentences
+    band_width: int = 24
+
+    @property
+    def types(self) -> list[tuple[int, int]]:
+        return list(self.penalties)
+
+
+@dataclass
+class Side:
+    """One side to align: normalised sentence vectors, their token counts, and which windows
+    are allowed (a window may not join sentences that are not neighbours on the page)."""
+
+    emb: np.ndarray
+    weights: np.ndarray
+    breaks: np.ndarray | None = None  # breaks[s] True: no window may span s-1 → s
+
+    def __len__(self) -> int:
+        return self.emb.shape[0]
+
+    def window_ok(self, size: int) -> np.ndarray:
+        """For each window start, whether the window of ``size`` stays within allowed joins."""
+        n = len(self)
+        if size > n:
+            return np.zeros(0, dtype=bool)
+        if self.breaks is None or size == 1:
+            return np.ones(n - size + 1, dtype=bool)
+        inner = np.asarray(self.breaks, dtype=np.int64).copy()
+        inner[0] = 0
+        csum = np.concatenate([[0], np.cumsum(inner)])
+        # breaks strictly inside window [s, s+size): positions s+1 .. s+size-1
+        return (csum[size:] - csum[1 : n - size + 2]) == 0
+
+
+class _Scorer:
+    """Pre-computed window vectors and neighbour means; scores beads for the DP."""
+
+    def __init__(
+        self, src: Side, tgt: Side, params: AlignParams, band: Band | None,
+        bg_src: np.ndarray | None, bg_tgt: np.ndarray | None,
+    ) -> None:
+        self.params = params
+        n, m = len(src), len(tgt)
+        # neighbours: source sentences look among target sentences, and the reverse
+        self.mu_src = knn_mean(src.emb, tgt.emb, params.k, band, bg_tgt)
+        self.mu_tgt = knn_mean(
+            tgt.emb, src.emb, params.k, band.transposed(m) if band is not None else None, bg_src
+        )
+        sizes_src = {a for a, _ in params.types}
+        sizes_tgt = {b for _, b in params.types}
+        self.wx = {a: window_vectors(src.emb, src.weights, a) for a in sizes_src}
+        self.wy = {b: window_vectors(tgt.emb, tgt.weights, b) for b in sizes_tgt}
+        self.mx = {a: window_means(self.mu_src, a) for a in sizes_src}
+        self.my = {b: window_means(self.mu_tgt, b) for b in sizes_tgt}
+        self.okx = {a: src.window_ok(a) for a in sizes_src}
+        self.oky = {b: tgt.window_ok(b) for b in sizes_tgt}
+        self.n, self.m = n, m
+
+    def margin(self, a: int, b: int, r: int, j0s: np.ndarray) -> np.ndarray:
+        cos = self.wy[b][j0s] @ self.wx[a][r]
+        denom = (self.mx[a][r] + self.my[b][j0s]) / 2.0
+        return cos / np.maximum(denom, 1e-6)
+
+    def __call__(self, a: int, b: int, r: int, j0s: np.ndarray) -> np.ndarray:
+        if not self.okx[a][r]:
+            return np.full(len(j0s), -1e9)
+        p = self.params
+        s = (a + b) * (self.margin(a, b, r, j0s) - p.threshold) - p.penalties[(a, b)]
+        return np.where(self.oky[b][j0s], s, -1e9)
+
+
+def _pool(side: Side, factor: int) -> Side:
+    """Coarse side: consecutive groups of ``factor`` sentences pooled into one vector."""
+    n = len(side)
+    groups = np.arange(n) // factor
+    g = int(groups[-1]) + 1
+    emb = np.zeros((g, side.emb.shape[1]), dtype=np.float64)
+    np.add.at(emb, groups, side.emb * side.weights[:, None])
+    weights = np.bincount(groups, weights=side.weights, minlength=g)
+    return Side(normalize_rows(emb.astype(np.float32)), weights.astype(np.float32))
+
+
+def _band_from_coarse(steps: list[Step], f: int, n: int, m: int, width: int) -> Band:
+    """A fine band that covers every coarse bead, widened by ``width`` sentences."""
+    lo = np.full(n + 1, m, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    for s in steps:
+        r0, r1 = s.i0 * f, min(n, s.i1 * f)
+        c0, c1 = s.j0 * f, min(m, s.j1 * f)
+        lo[r0 : r1 + 1] = np.minimum(lo[r0 : r1 + 1], c0 - width)
+        hi[r0 : r1 + 1] = np.maximum(hi[r0 : r1 + 1], c1 + width)
+    lo = np.minimum.accumulate(np.clip(lo, 0, m)[::-1])[::-1]
+    hi = np.maximum.accumulate(np.clip(hi, 0, m))
+    lo[0], hi[n] = 0, m
+    return Band(lo, np.maximum(hi, lo))
+
+
+def align_sides(
+    src: Side,
+    tgt: Side,
+    params: AlignParams | None = None,
+    bg_src: np.ndarray | None = None,
+    bg_tgt: np.ndarray | None = None,
+) -> list[Step]:
+    """Best monotonic alignment of two sides, including unaligned sentences (1-0 / 0-1)."""
+    params = params or AlignParams()
+    n, m = len(src), len(tgt)
+    if n == 0 or m == 0:
+        return [Step(i, i + 1, 0, 0, 0.0) for i in range(n)] + [
+            Step(n, n, j, j + 1, 0.0) for j in range(m)
+        ]
+    band = None
+    if (n + 1) * (m + 1) > params.max_cells:
+        f = params.coarse_factor
+        coarse = align_sides(_pool(src, f), _pool(tgt, f), params, bg_src, bg_tgt)
+        band = _band_from_coarse(coarse, f, n, m, params.band_width)
+    scorer = _Scorer(src, tgt, params, band, bg_src, bg_tgt)
+    steps = best_path(n, m, params.types, scorer, band)
+    return [_rescore(s, scorer) for s in steps]
+
+
+def _rescore(step: Step, scorer: _Scorer) -> Step:
+    """Replace the DP gain of an aligning bead by its margin, the score users see."""
+    a, b = step.i1 - step.i0, step.j1 - step.j0
+    if a == 0 or b == 0:
+        return step
+    margin = float(scorer.margin(a, b, step.i0, np.array([step.j0]))[0])
+    return Step(step.i0, step.i1, step.j0, step.j1, margin)
