@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .langid import detect
+from .records import EN, NEUTRAL, VI, Block, Sentence
+
 #: Vietnamese abbreviations that end with a full stop and are followed by a name or number.
 VI_ABBREVIATIONS = (
     "TS", "ThS", "PGS", "GS", "BS", "KS", "CN", "TP", "Q", "P", "TT", "NXB", "Tp", "Th.S",
@@ -73,3 +76,25 @@ def split_sentences(text: str, lang: str = "en") -> list[str]:
             if sent:
                 sentences.append(sent)
     return sentences
+
+
+def block_sentences(blocks: list[Block]) -> list[Sentence]:
+    """Sentences of the content blocks, each with its own language.
+
+    A sentence takes its block's language unless it clearly is in the other one (a
+    Vietnamese quote inside an English paragraph); sentences without language (a date, a
+    figure) are marked ``neutral`` so they never become pairs.
+    """
+    out: list[Sentence] = []
+    for block in blocks:
+        if block.kind != "content" or block.lang not in (VI, EN):
+            continue
+        for text in split_sentences(block.text, block.lang):
+            guess = detect(text)
+            lang = block.lang
+            if guess.lang in (VI, EN) and guess.lang != lang and guess.words >= 4:
+                lang = guess.lang
+            elif guess.lang == NEUTRAL and guess.words < 2:
+                lang = NEUTRAL
+            out.append(Sentence(index=len(out), block=block.index, text=text, lang=lang))
+    return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .dp import Step, best_path
-from .similarity import Band, knn_mean, normalize_rows, window_means, window_vectors
+from .similarity import Band, knn_mean, normalize_rows, window_vectors
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,9 @@ class Side:
     emb: np.ndarray
     weights: np.ndarray
     breaks: np.ndarray | None = None  # breaks[s] True: no window may span s-1 → s
+    #: what the other side searches for neighbours (default ``emb``); a page passes the whole
+    #: half here when only a remainder of it is being aligned, so margins stay comparable
+    pool: np.ndarray | None = None
 
     def __len__(self) -> int:
         return self.emb.shape[0]
@@ -77,17 +80,22 @@ class _Scorer:
     ) -> None:
         self.params = params
         n, m = len(src), len(tgt)
-        # neighbours: source sentences look among target sentences, and the reverse
-        self.mu_src = knn_mean(src.emb, tgt.emb, params.k, band, bg_tgt)
-        self.mu_tgt = knn_mean(
-            tgt.emb, src.emb, params.k, band.transposed(m) if band is not None else None, bg_src
-        )
+        # neighbours: source windows look among target sentences, and the reverse
         sizes_src = {a for a, _ in params.types}
         sizes_tgt = {b for _, b in params.types}
         self.wx = {a: window_vectors(src.emb, src.weights, a) for a in sizes_src}
         self.wy = {b: window_vectors(tgt.emb, tgt.weights, b) for b in sizes_tgt}
-        self.mx = {a: window_means(self.mu_src, a) for a in sizes_src}
-        self.my = {b: window_means(self.mu_tgt, b) for b in sizes_tgt}
+        pool_src = src.emb if src.pool is None else src.pool
+        pool_tgt = tgt.emb if tgt.pool is None else tgt.pool
+        tband = band.transposed(m) if band is not None else None
+        self.mx = {
+            a: knn_mean(w, pool_tgt, params.k, _rows(band, len(w)), bg_tgt)
+            for a, w in self.wx.items()
+        }
+        self.my = {
+            b: knn_mean(w, pool_src, params.k, _rows(tband, len(w)), bg_src)
+            for b, w in self.wy.items()
+        }
         self.okx = {a: src.window_ok(a) for a in sizes_src}
         self.oky = {b: tgt.window_ok(b) for b in sizes_tgt}
         self.n, self.m = n, m
@@ -103,6 +111,13 @@ class _Scorer:
         p = self.params
         s = (a + b) * (self.margin(a, b, r, j0s) - p.threshold) - p.penalties[(a, b)]
         return np.where(self.oky[b][j0s], s, -1e9)
+
+
+def _rows(band: Band | None, count: int) -> Band | None:
+    """The band's ranges for the first ``count`` rows (window starts)."""
+    if band is None:
+        return None
+    return Band(band.lo[:count], band.hi[:count])
 
 
 def _pool(side: Side, factor: int) -> Side:

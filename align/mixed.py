@@ -1,0 +1,183 @@
+"""Mixed-language pages → Vietnamese–English sentence pairs and flagged leftovers.
+
+The page's Vietnamese sentences and its English sentences are each kept in page order; in
+every layout we meet (one half after the other, paragraph-by-paragraph interleaving, related-
+news lists) the translations then follow the same order on both sides, so a monotonic aligner
+with free deletions finds them. Halves whose order differs are caught by re-running the aligner
+on what is still unaligned: each pass takes the longest consistent chain among the remainder.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+from .blocks import classify_blocks, split_blocks
+from .embedder import Embedder, embed_unique
+from .normalize import dedupe_key, normalize_page
+from .records import (
+    EN,
+    IDENTICAL,
+    NEUTRAL,
+    NEUTRAL_TEXT,
+    UNTRANSLATED,
+    VI,
+    Block,
+    Leftover,
+    PageAlignment,
+    Pair,
+    Sentence,
+)
+from .sentences import block_sentences
+from .sequence import AlignParams, Side, align_sides
+
+LOW_SCORE = "low_score"
+
+
+@dataclass
+class PageDraft:
+    """A page read into blocks and sentences, waiting for embeddings."""
+
+    page: str
+    blocks: list[Block]
+    sentences: list[Sentence]
+    started: float
+
+
+def draft_page(text: str, page: str = "-") -> PageDraft:
+    """Read a page's text into classified blocks and sentences (no model needed)."""
+    started = time.perf_counter()
+    blocks = classify_blocks(split_blocks(normalize_page(text)))
+    return PageDraft(page, blocks, block_sentences(blocks), started)
+
+
+def _background(lang: str) -> list[str]:
+    data = resources.files("align") / "data" / f"background_{lang}.txt"
+    return [line.strip() for line in data.read_text("utf-8").splitlines() if line.strip()]
+
+
+class PageAligner:
+    """Aligns mixed pages with one embedder; owns the cached background embeddings."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        params: AlignParams | None = None,
+        min_score: float | None = None,
+        max_passes: int = 3,
+    ) -> None:
+        self.embedder = embedder
+        self.params = params or AlignParams()
+        self.min_score = min_score
+        self.max_passes = max_passes
+        self._bg: dict[str, np.ndarray] = {}
+
+    def background(self, lang: str) -> np.ndarray:
+        """Embeddings of a fixed pool of unrelated sentences, a baseline for the margin."""
+        if lang not in self._bg:
+            self._bg[lang], _ = embed_unique(self.embedder, _background(lang))
+        return self._bg[lang]
+
+    def align_text(self, text: str, page: str = "-") -> PageAlignment:
+        """Align one page given as text."""
+        return self.align_drafts([draft_page(text, page)])[0]
+
+    def align_drafts(self, drafts: list[PageDraft]) -> list[PageAlignment]:
+        """Align several pages, embedding all their sentences in shared batches."""
+        texts = [s.text for d in drafts for s in d.sentences if s.lang in (VI, EN)]
+        vecs, counts = embed_unique(self.embedder, texts)
+        out: list[PageAlignment] = []
+        pos = 0
+        for d in drafts:
+            k = sum(1 for s in d.sentences if s.lang in (VI, EN))
+            out.append(self._align(d, vecs[pos : pos + k], counts[pos : pos + k]))
+            pos += k
+        return out
+
+    def _align(self, d: PageDraft, vecs: np.ndarray, counts: np.ndarray) -> PageAlignment:
+        lang_sents = [s for s in d.sentences if s.lang in (VI, EN)]
+        vi_idx = [i for i, s in enumerate(lang_sents) if s.lang == VI]
+        en_idx = [i for i, s in enumerate(lang_sents) if s.lang == EN]
+        vi = [lang_sents[i] for i in vi_idx]
+        en = [lang_sents[i] for i in en_idx]
+        pairs: list[Pair] = []
+        if vi and en:
+            pairs = self._pairs(vi, en, vecs[vi_idx], vecs[en_idx], counts[vi_idx], counts[en_idx])
+        leftovers = _leftovers(d, pairs, self.min_score)
+        if self.min_score is not None:
+            pairs = [p for p in pairs if p.score >= self.min_score]
+        pairs.sort(key=lambda p: (p.vi[0].index, p.en[0].index))
+        return PageAlignment(
+            d.page, pairs, leftovers, d.blocks, d.sentences, time.perf_counter() - d.started
+        )
+
+    def _pairs(self, vi, en, xv, xe, cv, ce) -> list[Pair]:
+        p = self.params
+        bg_vi, bg_en = self.background(VI), self.background(EN)
+        free_vi, free_en = list(range(len(vi))), list(range(len(en)))
+        pairs: list[Pair] = []
+        for _ in range(self.max_passes):
+            if not free_vi or not free_en:
+                break
+            src = Side(xv[free_vi], cv[free_vi], _breaks(vi, free_vi), xv)
+            tgt = Side(xe[free_en], ce[free_en], _breaks(en, free_en), xe)
+            found = []
+            for step in align_sides(src, tgt, p, bg_vi, bg_en):
+                if step.i1 == step.i0 or step.j1 == step.j0:
+                    continue
+                vs = [vi[free_vi[i]] for i in range(step.i0, step.i1)]
+                es = [en[free_en[j]] for j in range(step.j0, step.j1)]
+                if dedupe_key(" ".join(s.text for s in vs)) == dedupe_key(
+                    " ".join(s.text for s in es)
+                ):
+                    continue  # a "translation" identical to its source is no translation
+                found.append((step, Pair(vs, es, round(step.score, 4))))
+            if not found:
+                break
+            pairs.extend(pair for _, pair in found)
+            used_vi = {i for s, _ in found for i in range(s.i0, s.i1)}
+            used_en = {j for s, _ in found for j in range(s.j0, s.j1)}
+            free_vi = [f for i, f in enumerate(free_vi) if i not in used_vi]
+            free_en = [f for j, f in enumerate(free_en) if j not in used_en]
+        return pairs
+
+
+def _breaks(sents: list[Sentence], chosen: list[int]) -> np.ndarray:
+    """Window breaks: a bead may only join sentences that are neighbours in one block."""
+    b = np.ones(len(chosen), dtype=bool)
+    for k in range(1, len(chosen)):
+        prev, cur = sents[chosen[k - 1]], sents[chosen[k]]
+        b[k] = not (chosen[k] == chosen[k - 1] + 1 and prev.block == cur.block)
+    return b
+
+
+def _leftovers(d: PageDraft, pairs: list[Pair], min_score: float | None) -> list[Leftover]:
+    """Everything not in a pair, in page order: set-aside blocks and unpaired sentences."""
+    paired: dict[int, Pair] = {}
+    for pair in pairs:
+        for s in (*pair.vi, *pair.en):
+            paired[s.index] = pair
+    by_block: dict[int, list[Sentence]] = {}
+    for s in d.sentences:
+        by_block.setdefault(s.block, []).append(s)
+    out: list[Leftover] = []
+    for block in d.blocks:
+        if block.kind != "content" or block.lang not in (VI, EN):
+            out.append(
+                Leftover(block.lang, block.kind, block.text, block.index, [], block.duplicate_of)
+            )
+            continue
+        for s in by_block.get(block.index, []):
+            pair = paired.get(s.index)
+            if pair is None:
+                reason = NEUTRAL_TEXT if s.lang == NEUTRAL else UNTRANSLATED
+                out.append(Leftover(s.lang, reason, s.text, block.index, [s.index]))
+            elif min_score is not None and pair.score < min_score:
+                out.append(Leftover(s.lang, LOW_SCORE, s.text, block.index, [s.index]))
+    return out
+
+
+__all__ = ["IDENTICAL", "LOW_SCORE", "PageAligner", "PageDraft", "draft_page"]
