@@ -21,13 +21,18 @@ class AlignParams:
     """Settings of the aligner; defaults were tuned on the development sets only."""
 
     #: margin above which a bead counts as a translation
-    threshold: float = 1.0
+    threshold: float = 1.01
     #: extra cost of a bead type, on top of the margin test (discourages needless merges)
     penalties: dict[tuple[int, int], float] = field(
         default_factory=lambda: {
-            (1, 1): 0.0, (1, 2): 0.02, (2, 1): 0.02, (2, 2): 0.06, (1, 3): 0.06, (3, 1): 0.06,
+            (1, 1): 0.0, (1, 2): 0.03, (2, 1): 0.03, (1, 3): 0.08, (3, 1): 0.08,
         }
     )
+    #: in a many-to-one bead, a single sentence whose margin against the other side falls
+    #: below this costs ``component_weight`` per point: an unrelated sentence glued to a true
+    #: pair must not ride along
+    component_threshold: float = 0.99
+    component_weight: float = 4.0
     #: neighbours for the margin's denominator
     k: int = 4
     #: above this many DP cells, align a pooled coarse version first
@@ -81,8 +86,8 @@ class _Scorer:
         self.params = params
         n, m = len(src), len(tgt)
         # neighbours: source windows look among target sentences, and the reverse
-        sizes_src = {a for a, _ in params.types}
-        sizes_tgt = {b for _, b in params.types}
+        sizes_src = {1} | {a for a, _ in params.types}
+        sizes_tgt = {1} | {b for _, b in params.types}
         self.wx = {a: window_vectors(src.emb, src.weights, a) for a in sizes_src}
         self.wy = {b: window_vectors(tgt.emb, tgt.weights, b) for b in sizes_tgt}
         pool_src = src.emb if src.pool is None else src.pool
@@ -105,12 +110,33 @@ class _Scorer:
         denom = (self.mx[a][r] + self.my[b][j0s]) / 2.0
         return cos / np.maximum(denom, 1e-6)
 
+    def component_margin(self, a: int, b: int, r: int, j0s: np.ndarray) -> np.ndarray:
+        """Lowest margin of a single sentence of the bead against the whole other side."""
+        worst = np.full(len(j0s), np.inf)
+        if a > 1:
+            other = self.wy[b][j0s]  # (J, d)
+            for t in range(r, r + a):
+                cos = other @ self.wx[1][t]
+                m = cos / np.maximum((self.mx[1][t] + self.my[b][j0s]) / 2.0, 1e-6)
+                worst = np.minimum(worst, m)
+        if b > 1:
+            other = self.wx[a][r]
+            for t in range(b):
+                cos = self.wy[1][j0s + t] @ other
+                m = cos / np.maximum((self.my[1][j0s + t] + self.mx[a][r]) / 2.0, 1e-6)
+                worst = np.minimum(worst, m)
+        return worst
+
     def __call__(self, a: int, b: int, r: int, j0s: np.ndarray) -> np.ndarray:
         if not self.okx[a][r]:
             return np.full(len(j0s), -1e9)
         p = self.params
         s = (a + b) * (self.margin(a, b, r, j0s) - p.threshold) - p.penalties[(a, b)]
-        return np.where(self.oky[b][j0s], s, -1e9)
+        ok = self.oky[b][j0s]
+        if a > 1 or b > 1:
+            short = np.minimum(0.0, self.component_margin(a, b, r, j0s) - p.component_threshold)
+            s = s + p.component_weight * short
+        return np.where(ok, s, -1e9)
 
 
 def _rows(band: Band | None, count: int) -> Band | None:
