@@ -1,0 +1,46 @@
+"""The typed Python API that the CLI wraps: load a model once, align pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .embedder import Embedder
+from .mixed import PageAligner, draft_page
+from .reader import read_page
+from .records import PageAlignment
+from .sequence import AlignParams
+
+
+def load_encoder(
+    model: str | None = None,
+    device: str = "auto",
+    batch_size: int = 32,
+    allow_download: bool = False,
+) -> Embedder:
+    """The sentence-transformers encoder (default: the embedded multilingual-e5-small)."""
+    from .encoder import Encoder
+
+    return Encoder.load(model, device=device, batch_size=batch_size, allow_download=allow_download)
+
+
+def align_page(
+    text: str,
+    encoder: Embedder | None = None,
+    page: str = "-",
+    min_score: float | None = None,
+    params: AlignParams | None = None,
+) -> PageAlignment:
+    """Align one mixed vi/en page given as text: pairs plus leftovers with reasons.
+
+    Loading the model is the slow part: for many pages, build one ``PageAligner`` (or pass
+    the same ``encoder``) instead of calling this with ``encoder=None`` each time.
+    """
+    aligner = PageAligner(encoder or load_encoder(), params, min_score)
+    return aligner.align_drafts([draft_page(text, page)])[0]
+
+
+def align_files(
+    paths: list[Path | str], aligner: PageAligner
+) -> list[PageAlignment]:
+    """Read and align several page files in shared embedding batches."""
+    return aligner.align_drafts([draft_page(read_page(p), str(p)) for p in paths])

@@ -1,0 +1,53 @@
+"""Output files that are never half-written: write to a temporary file, then rename."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from .errors import AlignError
+
+
+class OutputError(AlignError):
+    """An output cannot be written (directory missing or read-only, disk full)."""
+
+    exit_code = 4
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | Path | None) -> Iterator[TextIO]:
+    """A text stream for ``path`` that replaces the file only when the block succeeds.
+
+    ``None`` or ``-`` is standard output. On any error the old file (if any) is untouched
+    and the temporary file is removed.
+    """
+    if path is None or str(path) == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    path = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    except FileNotFoundError as exc:
+        raise OutputError(f"{path}: output directory does not exist") from exc
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
