@@ -111,8 +111,8 @@ def knn_mean(
         if kk == 0:
             continue
         top = -np.partition(-sims, kk - 1, axis=1)[:, :kk]
-        top = np.where(np.isfinite(top), top, np.nan)
-        with np.errstate(invalid="ignore"):
-            means = np.nanmean(top, axis=1)
-        out[start:stop] = np.nan_to_num(means, nan=0.0)
+        finite = np.isfinite(top)
+        total = np.where(finite, top, 0.0).sum(axis=1)
+        count = finite.sum(axis=1)
+        out[start:stop] = np.where(count > 0, total / np.maximum(count, 1), 0.0)
     return out
