@@ -55,7 +55,7 @@ def units_from_talk(en: list[str], vi: list[str], split) -> list[Unit]:
     Multi-sentence segments are skipped: inside them the sentence-level gold is unknown.
     """
     units = []
-    for e, v in zip(en, vi):
+    for e, v in zip(en, vi, strict=False):
         e, v = _clean(e), _clean(v)
         if not (_WHOLE.match(e) and _WHOLE.match(v)):
             continue  # fragments do not split back into the same sentences on a page
@@ -135,7 +135,7 @@ def make_page(units: list[Unit], rng: random.Random, name: str, layout: str | No
     if layout in ("inter_vi", "inter_en", "news_list") or rng.random() < 0.5:
         # same grouping on both sides (needed for interleaving)
         en_by_para: dict[int, list[str]] = {}
-        for (_, en), p in zip(beads, bead_para_vi):
+        for (_, en), p in zip(beads, bead_para_vi, strict=False):
             en_by_para.setdefault(p, []).extend(en)
         en_paras = [en_by_para.get(p, []) for p in range(len(vi_paras))]
     else:

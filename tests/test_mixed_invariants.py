@@ -1,0 +1,77 @@
+"""Invariants of ``align mixed`` on random pages (stand-in embedder, so they run fast)."""
+
+from __future__ import annotations
+
+import io
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from align.mixed import PageAligner
+from align.records import EN, VI
+from align.writers import LEFTOVER_COLUMNS, PAIR_COLUMNS, RowWriter, leftover_rows, pair_rows
+from tests.conftest import HashEmbedder
+
+VI_POOL = [
+    "Hôm nay trời mưa rất to ở Hà Nội.",
+    "Giá xăng đã tăng ba lần trong tháng này.",
+    "Các em học sinh được nghỉ học vì bão.",
+    "Đội tuyển Việt Nam thắng 2-0 trong trận chung kết.",
+    "Bác sĩ khuyên người dân nên rửa tay thường xuyên.",
+    "Thành phố sẽ xây thêm hai cây cầu mới bắc qua sông.",
+]
+EN_POOL = [
+    "It is raining very heavily in Hanoi today.",
+    "Petrol prices have risen three times this month.",
+    "Pupils were given a day off school because of the storm.",
+    "Vietnam's team won the final 2-0.",
+    "Doctors advise people to wash their hands often.",
+    "The city will build two new bridges across the river.",
+]
+NOISE = ["Bùi Đức |", "TIN LIÊN QUAN", "Related news", "24/7/2014", "https://example.com/a",
+         "Bonjour tout le monde, comment allez-vous aujourd'hui?", "\u200b", "   ", "12345",
+         'Quote "inside"\tand a tab']
+MEANING = {**{v: f"m{i}" for i, v in enumerate(VI_POOL)}, **{e: f"m{i}" for i, e in enumerate(EN_POOL)}}
+
+line = st.one_of(st.sampled_from(VI_POOL), st.sampled_from(EN_POOL), st.sampled_from(NOISE),
+                 st.text(max_size=40))
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(line, max_size=25), st.sampled_from(["\n", "\n\n", "\r\n"]))
+def test_every_sentence_is_accounted_for_exactly_once(lines: list[str], sep: str) -> None:
+    aligner = PageAligner(HashEmbedder(MEANING))
+    result = aligner.align_text(sep.join(lines), "p")
+    in_pairs = [s.index for p in result.pairs for s in (*p.vi, *p.en)]
+    in_left = [i for left in result.leftovers for i in left.sentences]
+    assert sorted(in_pairs + in_left) == [s.index for s in result.sentences]
+    for p in result.pairs:
+        assert all(s.lang == VI for s in p.vi) and all(s.lang == EN for s in p.en)
+        assert p.vi_text != p.en_text
+    blocks_left = [left.block for left in result.leftovers if not left.sentences]
+    content = {s.block for s in result.sentences}
+    set_aside = [b.index for b in result.blocks if b.index not in content]
+    assert sorted(blocks_left) == set_aside
+    # TSV round trip: header + one line per row, same cells back
+    for rows, cols in ((list(pair_rows(result)), PAIR_COLUMNS),
+                       (list(leftover_rows(result)), LEFTOVER_COLUMNS)):
+        buf = io.StringIO()
+        RowWriter(buf, cols).write(rows)
+        lines_out = buf.getvalue().split("\n")
+        assert lines_out[-1] == "" and len(lines_out) == len(rows) + 2
+        parsed = [dict(zip(cols, ln.split("\t"), strict=False)) for ln in lines_out[1:-1]]
+        assert all(len(ln.split("\t")) == len(cols) for ln in lines_out[1:-1])
+        assert parsed == [{c: r[c] for c in cols} for r in rows]
+
+
+def test_translations_pair_and_the_rest_is_flagged() -> None:
+    page = "\n\n".join([VI_POOL[0], VI_POOL[1], "Bùi Đức |", VI_POOL[2], EN_POOL[0], EN_POOL[2],
+                        EN_POOL[5], VI_POOL[0]])
+    result = PageAligner(HashEmbedder(MEANING)).align_text(page, "p")
+    assert {(p.vi_text, p.en_text) for p in result.pairs} == {
+        (VI_POOL[0], EN_POOL[0]), (VI_POOL[2], EN_POOL[2])}
+    reasons = {(left.reason, left.text) for left in result.leftovers}
+    assert ("untranslated", VI_POOL[1]) in reasons
+    assert ("untranslated", EN_POOL[5]) in reasons
+    assert ("boilerplate", "Bùi Đức |") in reasons
+    assert ("duplicate", VI_POOL[0]) in reasons
