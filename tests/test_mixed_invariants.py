@@ -31,7 +31,7 @@ EN_POOL = [
 NOISE = ["Bùi Đức |", "TIN LIÊN QUAN", "Related news", "24/7/2014", "https://example.com/a",
          "Bonjour tout le monde, comment allez-vous aujourd'hui?", "\u200b", "   ", "12345",
          'Quote "inside"\tand a tab']
-MEANING = {**{v: f"m{i}" for i, v in enumerate(VI_POOL)}, **{e: f"m{i}" for i, e in enumerate(EN_POOL)}}
+MEANING = {t: f"m{i}" for pool in (VI_POOL, EN_POOL) for i, t in enumerate(pool)}
 
 line = st.one_of(st.sampled_from(VI_POOL), st.sampled_from(EN_POOL), st.sampled_from(NOISE),
                  st.text(max_size=40))
