@@ -54,7 +54,8 @@ def draft_page(text: str, page: str = "-") -> PageDraft:
     return PageDraft(page, blocks, block_sentences(blocks), started)
 
 
-def _background(lang: str) -> list[str]:
+def background_sentences(lang: str) -> list[str]:
+    """A fixed pool of unrelated sentences (``align/data``), the margin's baseline."""
     data = resources.files("align") / "data" / f"background_{lang}.txt"
     return [line.strip() for line in data.read_text("utf-8").splitlines() if line.strip()]
 
@@ -78,7 +79,7 @@ class PageAligner:
     def background(self, lang: str) -> np.ndarray:
         """Embeddings of a fixed pool of unrelated sentences, a baseline for the margin."""
         if lang not in self._bg:
-            self._bg[lang], _ = embed_unique(self.embedder, _background(lang))
+            self._bg[lang], _ = embed_unique(self.embedder, background_sentences(lang))
         return self._bg[lang]
 
     def align_text(self, text: str, page: str = "-") -> PageAlignment:

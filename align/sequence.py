@@ -25,7 +25,7 @@ class AlignParams:
     #: extra cost of a bead type, on top of the margin test (discourages needless merges)
     penalties: dict[tuple[int, int], float] = field(
         default_factory=lambda: {
-            (1, 1): 0.0, (1, 2): 0.03, (2, 1): 0.03, (1, 3): 0.08, (3, 1): 0.08,
+            (1, 1): 0.0, (1, 2): 0.01, (2, 1): 0.01, (1, 3): 0.03, (3, 1): 0.03,
         }
     )
     #: in a many-to-one bead, a single sentence whose margin against the other side falls
@@ -33,6 +33,11 @@ class AlignParams:
     #: pair must not ride along
     component_threshold: float = 0.99
     component_weight: float = 4.0
+    #: how much a bead's gain grows with its number of sentences (0: every bead weighs the
+    #: same, so a merge must beat the 1-1 it extends on margin alone)
+    size_weight: float = 0.5
+    #: a merged bead's margin must exceed that of its best single sentence by this much
+    merge_gain: float = 0.0
     #: neighbours for the margin's denominator
     k: int = 4
     #: above this many DP cells, align a pooled coarse version first
@@ -110,31 +115,39 @@ class _Scorer:
         denom = (self.mx[a][r] + self.my[b][j0s]) / 2.0
         return cos / np.maximum(denom, 1e-6)
 
-    def component_margin(self, a: int, b: int, r: int, j0s: np.ndarray) -> np.ndarray:
-        """Lowest margin of a single sentence of the bead against the whole other side."""
+    def component_margin(
+        self, a: int, b: int, r: int, j0s: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Lowest and highest margin of a single sentence of the bead against the other side."""
         worst = np.full(len(j0s), np.inf)
+        best = np.full(len(j0s), -np.inf)
         if a > 1:
             other = self.wy[b][j0s]  # (J, d)
             for t in range(r, r + a):
                 cos = other @ self.wx[1][t]
                 m = cos / np.maximum((self.mx[1][t] + self.my[b][j0s]) / 2.0, 1e-6)
-                worst = np.minimum(worst, m)
+                worst, best = np.minimum(worst, m), np.maximum(best, m)
         if b > 1:
             other = self.wx[a][r]
             for t in range(b):
                 cos = self.wy[1][j0s + t] @ other
                 m = cos / np.maximum((self.my[1][j0s + t] + self.mx[a][r]) / 2.0, 1e-6)
-                worst = np.minimum(worst, m)
-        return worst
+                worst, best = np.minimum(worst, m), np.maximum(best, m)
+        return worst, best
 
     def __call__(self, a: int, b: int, r: int, j0s: np.ndarray) -> np.ndarray:
         if not self.okx[a][r]:
             return np.full(len(j0s), -1e9)
         p = self.params
-        s = (a + b) * (self.margin(a, b, r, j0s) - p.threshold) - p.penalties[(a, b)]
+        margin = self.margin(a, b, r, j0s)
+        weight = 2.0 + p.size_weight * (a + b - 2)
+        s = weight * (margin - p.threshold) - p.penalties[(a, b)]
         ok = self.oky[b][j0s]
         if a > 1 or b > 1:
-            short = np.minimum(0.0, self.component_margin(a, b, r, j0s) - p.component_threshold)
+            worst, best = self.component_margin(a, b, r, j0s)
+            # every sentence must be related, and joining them must beat the best one alone
+            short = np.minimum(0.0, worst - p.component_threshold)
+            short += np.minimum(0.0, margin - best - p.merge_gain)
             s = s + p.component_weight * short
         return np.where(ok, s, -1e9)
 
