@@ -157,6 +157,114 @@ def _summary(result) -> str:
             f"{result.seconds:.2f} s")
 
 
+def _doc_pairs(src, tgt, src_dir, tgt_dir, pairs_list) -> list[tuple[str, str, str]]:
+    """(name, source path, target path) for the single or batch forms of ``parallel``."""
+    if src_dir or tgt_dir:
+        if not (src_dir and tgt_dir) or src or tgt or pairs_list:
+            raise click.UsageError("use --src-dir with --tgt-dir, and no SRC/TGT or --pairs")
+        names = sorted(p.name for p in Path(src_dir).iterdir() if p.is_file())
+        missing = [n for n in names if not (Path(tgt_dir) / n).is_file()]
+        if missing:
+            raise AlignError(f"{tgt_dir}: no target file for {missing[0]}")
+        return [(n, str(Path(src_dir) / n), str(Path(tgt_dir) / n)) for n in names]
+    if pairs_list:
+        if src or tgt:
+            raise click.UsageError("use either SRC TGT or --pairs")
+        out = []
+        for k, line in enumerate(Path(pairs_list).read_text("utf-8").splitlines(), 1):
+            parts = line.split("\t")
+            if not line.strip():
+                continue
+            if len(parts) < 2:
+                raise AlignError(f"{pairs_list}:{k}: expected SRC<TAB>TGT[<TAB>OUT]")
+            out.append((parts[2] if len(parts) > 2 else Path(parts[0]).name, parts[0], parts[1]))
+        return out
+    if not (src and tgt):
+        raise click.UsageError("give SRC and TGT, or --src-dir/--tgt-dir, or --pairs")
+    return [(Path(src).name, src, tgt)]
+
+
+@cli.command("parallel")
+@click.argument("src", required=False)
+@click.argument("tgt", required=False)
+@click.option("-o", "--output", default=None, metavar="FILE|DIR",
+              help="Output file (one document) or directory (batch); default stdout.")
+@click.option("--format", "fmt", type=click.Choice(["beads", "tsv"]), default="beads",
+              show_default=True)
+@click.option("--src-dir", type=click.Path(file_okay=False, exists=True), default=None)
+@click.option("--tgt-dir", type=click.Path(file_okay=False, exists=True), default=None)
+@click.option("--pairs", "pairs_list", type=click.Path(dir_okay=False, exists=True),
+              default=None, help="File of SRC<TAB>TGT[<TAB>OUT-NAME] lines.")
+@click.option("--stats", is_flag=True, help="Print timings as JSON on standard error.")
+@_model_options
+@_friendly
+def parallel_cmd(src, tgt, output, fmt, src_dir, tgt_dir, pairs_list, stats,
+                 model, device, batch_size, allow_download) -> None:
+    """Align two documents with one sentence per line (or many pairs, --src-dir/--tgt-dir)."""
+    import json
+
+    from .beads import format_bead
+    from .parallel import DocAligner, read_sentence_lines
+    from .reader import decode, read_bytes
+
+    jobs = _doc_pairs(src, tgt, src_dir, tgt_dir, pairs_list)
+    docs = []
+    for name, s, t in jobs:
+        docs.append((name,
+                     read_sentence_lines(decode(read_bytes(s), s)),
+                     read_sentence_lines(decode(read_bytes(t), t))))
+    batch = len(jobs) > 1
+    if batch and output is None:
+        raise click.UsageError("several document pairs need -o DIR")
+    if batch:
+        Path(output).mkdir(parents=True, exist_ok=True)
+    aligner = DocAligner(_encoder(model, device, batch_size, allow_download))
+    for start in range(0, len(docs), 8):
+        chunk = docs[start : start + 8]
+        results = aligner.align_many([(s, t) for _, s, t in chunk])
+        for (name, s, t), beads in zip(chunk, results, strict=True):
+            target = (Path(output) / name) if batch else output
+            with atomic_output(target) as out:
+                for b in beads:
+                    if fmt == "beads":
+                        out.write(format_bead(b) + "\n")
+                    elif b.src and b.tgt:
+                        out.write("\t".join([" ".join(s[i] for i in b.src),
+                                             " ".join(t[j] for j in b.tgt),
+                                             f"{b.score:.4f}"]) + "\n")
+    if stats:
+        tm = aligner.timings
+        click.echo(json.dumps({
+            "documents": len(docs), "sentences": tm.sentences,
+            "embed_seconds": round(tm.embed_seconds, 3),
+            "align_seconds": round(tm.align_seconds, 3),
+            "texts_per_sentence": round(tm.texts_per_sentence, 3)}), err=True)
+
+
+@cli.command("evaluate")
+@click.argument("gold", type=click.Path(exists=True))
+@click.argument("pred", type=click.Path(exists=True))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_friendly
+def evaluate_cmd(gold, pred, as_json) -> None:
+    """Score predicted beads, pair TSVs or leftover TSVs against gold (files or dirs)."""
+    import json
+
+    from .pair_eval import evaluate_paths
+
+    result = evaluate_paths(Path(gold), Path(pred))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, default=_jsonable))
+        return
+    for key, value in result.items():
+        click.echo(f"{key}: {value}")
+
+
+def _jsonable(obj):
+    as_dict = getattr(obj, "as_dict", None)
+    return as_dict() if as_dict else str(obj)
+
+
 def main() -> None:
     """Entry point: no traceback reaches the user unless ALIGN_DEBUG is set."""
     try:
