@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
+from .chrome import is_learnt_chrome
 from .langid import detect
 from .normalize import dedupe_key
 from .records import (
@@ -155,13 +156,16 @@ class _DuplicateIndex:
                 bucket.append(idx)
 
 
-def classify_blocks(texts: list[str]) -> list[Block]:
-    """Blocks with language and kind (``content`` or the reason they are set aside)."""
+def classify_blocks(texts: list[str], chrome: frozenset[int] = frozenset()) -> list[Block]:
+    """Blocks with language and kind (``content`` or the reason they are set aside).
+
+    ``chrome`` holds lines learnt as site chrome across pages (see ``chrome.py``).
+    """
     blocks: list[Block] = []
     index = _DuplicateIndex()
     for i, text in enumerate(texts):
         block = Block(index=i, text=text)
-        if is_boilerplate(text):
+        if is_boilerplate(text) or is_learnt_chrome(text, chrome):
             block.kind = BOILERPLATE
             block.lang = detect(text).lang
         else:

@@ -265,6 +265,85 @@ def _jsonable(obj):
     return as_dict() if as_dict else str(obj)
 
 
+@cli.command("corpus")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Corpus file, appended page by page (resumable).")
+@click.option("--leftovers", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Leftovers and unreadable pages, one row each.")
+@click.option("--glob", "pattern", default="*", show_default=True,
+              help="File name pattern when walking directories.")
+@click.option("--format", "fmt", type=click.Choice(["tsv", "jsonl"]), default="tsv",
+              show_default=True)
+@click.option("--plain", is_flag=True, help="Write only vi<TAB>en, no header (Moses/fairseq).")
+@click.option("--min-score", type=float, default=None)
+@click.option("--dedupe/--no-dedupe", default=True, show_default=True,
+              help="Drop pairs already written for another page.")
+@click.option("--learn-chrome/--no-learn-chrome", default=True, show_default=True,
+              help="Treat short lines recurring on many pages of a site as boilerplate.")
+@click.option("--batch-pages", type=click.IntRange(1, 10000), default=32, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 1), default=1, show_default=True,
+              help="Reserved: one process measured fastest on 2 cores (see README).")
+@click.option("--restart", is_flag=True, help="Ignore an earlier run's journal; start over.")
+@click.option("--strict", is_flag=True, help="Exit non-zero if any page was unreadable.")
+@click.option("-q", "--quiet", is_flag=True)
+@_model_options
+@_friendly
+def corpus_cmd(inputs, output, leftovers, pattern, fmt, plain, min_score, dedupe, learn_chrome,
+               batch_pages, workers, restart, strict, quiet, model, device, batch_size,
+               allow_download) -> None:
+    """Build one parallel corpus from many pages (files, directories, @lists, .gz/.zst)."""
+    from .corpus import CorpusOptions, CorpusRun
+    from .mixed import PageAligner
+
+    opts = CorpusOptions(output=output, leftovers=leftovers, fmt="plain" if plain else fmt,
+                         min_score=min_score, dedupe=dedupe, learn_chrome=learn_chrome,
+                         batch_pages=batch_pages, restart=restart, model=model or "default")
+    aligner = PageAligner(_encoder(model, device, batch_size, allow_download),
+                          min_score=min_score)
+    progress = None if quiet else _progress()
+    stats = CorpusRun(aligner, opts, progress).run(list(inputs), pattern)
+    if progress is not None:
+        progress.close()
+    if not quiet:
+        click.echo(f"align corpus: {stats.summary()}", err=True)
+        for name, message in stats.error_pages[:20]:
+            click.echo(f"  unreadable: {name}: {message}", err=True)
+    if strict and stats.errors:
+        sys.exit(1)
+
+
+class _progress:
+    """tqdm on a terminal; a plain log line every 10 s otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.bar = None
+        self.last = 0.0
+        if self.tty:
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit="page", dynamic_ncols=True, file=sys.stderr)
+
+    def __call__(self, stats) -> None:
+        import time
+
+        if self.bar is not None:
+            self.bar.update(stats.pages - self.bar.n)
+            self.bar.set_postfix(pairs=stats.pairs, refresh=False)
+            return
+        now = time.monotonic()
+        if now - self.last >= 10:
+            self.last = now
+            rate = stats.pages / stats.seconds if stats.seconds else 0.0
+            click.echo(f"align corpus: {stats.pages} pages, {stats.pairs} pairs, "
+                       f"{rate:.2f} pages/s", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def main() -> None:
     """Entry point: no traceback reaches the user unless ALIGN_DEBUG is set."""
     try:

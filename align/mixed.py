@@ -47,10 +47,10 @@ class PageDraft:
     started: float
 
 
-def draft_page(text: str, page: str = "-") -> PageDraft:
+def draft_page(text: str, page: str = "-", chrome: frozenset[int] = frozenset()) -> PageDraft:
     """Read a page's text into classified blocks and sentences (no model needed)."""
     started = time.perf_counter()
-    blocks = classify_blocks(split_blocks(normalize_page(text)))
+    blocks = classify_blocks(split_blocks(normalize_page(text)), chrome)
     return PageDraft(page, blocks, block_sentences(blocks), started)
 
 
