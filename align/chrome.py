@@ -31,18 +31,29 @@ class ChromeLearner:
     pages: Counter = field(default_factory=Counter)
 
     def add_page(self, site: str, lines: list[str]) -> None:
-        keys = {dedupe_key(x) for x in lines if 0 < len(x.split()) <= MAX_WORDS}
+        short = [x for x in lines if 0 < len(x.split()) <= MAX_WORDS]
         table = self.counts.setdefault(site, Counter())
-        table.update(_hash(k) for k in keys if k)
+        table.update({_hash(dedupe_key(x)) for x in short if dedupe_key(x)})
+        # a sentence (ending in . ! ?) repeated across pages is more likely shared content
+        # (a related-news item) than chrome: it needs to be on half the site's pages
+        sentences = self.counts.setdefault(site + "\0sentences", Counter())
+        sentences.update({_hash(dedupe_key(x)) for x in short
+                          if x.rstrip()[-1:] in ".!?" and dedupe_key(x)})
         self.pages[site] += 1
-        if len(table) > MAX_ENTRIES:  # drop lines seen once: they cannot be chrome yet
-            for h in [h for h, c in table.items() if c <= 1]:
-                del table[h]
+        for tab in (table, sentences):
+            if len(tab) > MAX_ENTRIES:  # drop lines seen once: they cannot be chrome yet
+                for h in [h for h, c in tab.items() if c <= 1]:
+                    del tab[h]
 
     def chrome_for(self, site: str) -> frozenset[int]:
         """Hashes of the lines that count as chrome on this site."""
-        need = max(self.min_pages, self.min_share * self.pages[site])
-        return frozenset(h for h, c in self.counts.get(site, Counter()).items() if c >= need)
+        pages = self.pages[site]
+        need = max(self.min_pages, self.min_share * pages)
+        need_sentence = max(2 * self.min_pages, 0.5 * pages)
+        sentences = self.counts.get(site + "\0sentences", Counter())
+        return frozenset(
+            h for h, c in self.counts.get(site, Counter()).items()
+            if c >= need and (h not in sentences or c >= need_sentence))
 
 
 def is_learnt_chrome(text: str, chrome: frozenset[int]) -> bool:
