@@ -1,0 +1,75 @@
+"""Benchmark ``align corpus`` on synthetic pages: throughput, memory, overhead over embedding.
+
+Writes N synthetic mixed pages (from IWSLT15 dev talks, see ``synth_pages.py``) to a temporary
+directory, runs a corpus build over them with the real model, then embeds every sentence of
+those pages once with the same encoder. Prints one JSON object; ``ratio_total_to_embed`` is
+the whole run's time over that embedding-only time (target ≤ 1.3).
+
+    python scripts/bench_corpus.py --pages 500
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from datasets import iwslt_talks
+from synth_pages import make_pages
+
+from align.corpus import CorpusOptions, CorpusRun
+from align.mixed import PageAligner, draft_page
+from align.sentences import split_sentences
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pages", type=int, default=500)
+    ap.add_argument("--splits", default="dev2010,tst2010,tst2011")
+    ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--batch-pages", type=int, default=32)
+    ap.add_argument("--model", default=None)
+    args = ap.parse_args()
+
+    from align.api import load_encoder
+
+    talks = [(t.docid, t.en, t.vi) for s in args.splits.split(",") for t in iwslt_talks(s)]
+    pages = make_pages(talks, args.pages, args.seed, split_sentences)
+    encoder = load_encoder(args.model)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "pages" / "site"
+        root.mkdir(parents=True)
+        for p in pages:
+            (root / f"{p.name}.txt").write_text(p.text, encoding="utf-8")
+        aligner = PageAligner(encoder)
+        aligner.background("vi"), aligner.background("en")
+        encoder.encode(["warm up"])
+        opts = CorpusOptions(output=Path(tmp) / "corpus.tsv", batch_pages=args.batch_pages)
+        start = time.perf_counter()
+        stats = CorpusRun(aligner, opts).run([str(root.parent)])
+        total = time.perf_counter() - start
+        texts = sorted({s.text for p in pages for s in draft_page(p.text).sentences})
+        start = time.perf_counter()
+        encoder.encode(texts)
+        embed = time.perf_counter() - start
+    print(json.dumps({
+        "bench": "corpus", "pages": stats.pages, "pairs": stats.pairs,
+        "sentences": stats.sentences, "unique_sentences": len(texts),
+        "seconds": round(total, 2), "embed_once_seconds": round(embed, 2),
+        "ratio_total_to_embed": round(total / embed, 3),
+        "pages_per_s": round(stats.pages / total, 3),
+        "pairs_per_s": round(stats.pairs / total, 2),
+        "sentences_per_s": round(stats.sentences / total, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }))
+
+
+if __name__ == "__main__":
+    main()
