@@ -23,6 +23,26 @@ def load_encoder(
     return Encoder.load(model, device=device, batch_size=batch_size, allow_download=allow_download)
 
 
+class LazyEncoder:
+    """Loads the model on first use, so pages with nothing to embed never pay for it."""
+
+    def __init__(self, **kwargs) -> None:
+        self.kwargs = kwargs
+        self._encoder: Embedder | None = None
+
+    @property
+    def loaded(self) -> Embedder:
+        if self._encoder is None:
+            self._encoder = load_encoder(**self.kwargs)
+        return self._encoder
+
+    def encode(self, texts: list[str]):
+        return self.loaded.encode(texts)
+
+    def token_counts(self, texts: list[str]):
+        return self.loaded.token_counts(texts)
+
+
 def align_page(
     text: str,
     encoder: Embedder | None = None,

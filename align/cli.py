@@ -116,8 +116,11 @@ def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, qu
             failures += 1
     if not drafts_ok:
         sys.exit(2)
-    aligner = PageAligner(_encoder(model, device, batch_size, allow_download),
-                          min_score=min_score)
+    from .api import LazyEncoder
+
+    encoder = LazyEncoder(model=model, device=device, batch_size=batch_size,
+                          allow_download=allow_download)
+    aligner = PageAligner(encoder, min_score=min_score)
     suffix = "tsv" if fmt == "tsv" else "jsonl"
     if out_dir is not None:
         try:

@@ -30,7 +30,15 @@ def atomic_output(path: str | Path | None) -> Iterator[TextIO]:
         yield sys.stdout
         sys.stdout.flush()
         return
-    path = Path(path)
+    path = Path(path).resolve()  # replace a link's target, never the link itself
+    special = path.exists() and not path.is_file()
+    if special or path.parts[1:2] in (("dev",), ("proc",)):  # /dev/stdout, a FIFO
+        try:
+            with open(path, "w", encoding="utf-8", newline="\n") as out:
+                yield out
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+        return
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     except FileNotFoundError as exc:

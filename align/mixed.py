@@ -87,13 +87,18 @@ class PageAligner:
         return self.align_drafts([draft_page(text, page)])[0]
 
     def align_drafts(self, drafts: list[PageDraft]) -> list[PageAlignment]:
-        """Align several pages, embedding all their sentences in shared batches."""
-        texts = [s.text for d in drafts for s in d.sentences if s.lang in (VI, EN)]
+        """Align several pages, embedding all their sentences in shared batches.
+
+        Pages with only one language have nothing to align and are never embedded.
+        """
+        wanted = [_bilingual(d) for d in drafts]
+        texts = [s.text for d, w in zip(drafts, wanted, strict=True) if w for s in d.sentences
+                 if s.lang in (VI, EN)]
         vecs, counts = embed_unique(self.embedder, texts)
         out: list[PageAlignment] = []
         pos = 0
-        for d in drafts:
-            k = sum(1 for s in d.sentences if s.lang in (VI, EN))
+        for d, w in zip(drafts, wanted, strict=True):
+            k = sum(1 for s in d.sentences if s.lang in (VI, EN)) if w else 0
             out.append(self._align(d, vecs[pos : pos + k], counts[pos : pos + k]))
             pos += k
         return out
@@ -105,7 +110,7 @@ class PageAligner:
         vi = [lang_sents[i] for i in vi_idx]
         en = [lang_sents[i] for i in en_idx]
         pairs: list[Pair] = []
-        if vi and en:
+        if vi and en and len(vecs):
             pairs = self._pairs(vi, en, vecs[vi_idx], vecs[en_idx], counts[vi_idx], counts[en_idx])
         leftovers = _leftovers(d, pairs, self.min_score)
         if self.min_score is not None:
@@ -144,6 +149,11 @@ class PageAligner:
             free_vi = [f for i, f in enumerate(free_vi) if i not in used_vi]
             free_en = [f for j, f in enumerate(free_en) if j not in used_en]
         return pairs
+
+
+def _bilingual(d: PageDraft) -> bool:
+    langs = {s.lang for s in d.sentences}
+    return VI in langs and EN in langs
 
 
 def _breaks(sents: list[Sentence], chosen: list[int]) -> np.ndarray:
