@@ -38,12 +38,17 @@ class Step:
 
 
 def best_path(
-    n: int, m: int, types: list[tuple[int, int]], score: BeadScorer, band: Band | None = None
+    n: int,
+    m: int,
+    types: list[tuple[int, int]],
+    score: BeadScorer,
+    band: Band | None = None,
+    skip: float = 0.0,
 ) -> list[Step]:
     """The highest-scoring monotonic bead sequence from ``(0, 0)`` to ``(n, m)``.
 
     ``types`` lists the aligning bead shapes ``(a, b)`` with ``a, b ≥ 1``; ``1-0`` and ``0-1``
-    are always allowed and score 0.
+    are always allowed and score ``skip`` (≤ 0).
     """
     band = band or Band.full(n, m)
     lo, hi = band.lo, band.hi
@@ -56,7 +61,7 @@ def best_path(
         if i == 0 and lo[0] == 0:
             d[0] = 0.0
         if i >= 1:
-            _vertical(d, bp, i, lo, hi, rows)
+            _vertical(d, bp, i, lo, hi, rows, skip)
             for t, (a, b) in enumerate(types):
                 if i - a < 0:
                     continue
@@ -76,31 +81,34 @@ def best_path(
                 better = cand > d[cells]
                 d[cells] = np.where(better, cand, d[cells])
                 bp[cells] = np.where(better, t, bp[cells])
-        _horizontal(d, bp)
+        _horizontal(d, bp, skip)
         rows.append(d)
         back.append(bp)
     return _trace(rows, back, lo, types, n, m)
 
 
-def _vertical(d, bp, i, lo, hi, rows) -> None:
+def _vertical(d, bp, i, lo, hi, rows, skip: float) -> None:
     """Bead 1-0: source sentence ``i-1`` left unaligned."""
     r = i - 1
     j_first, j_last = max(int(lo[i]), int(lo[r])), min(int(hi[i]), int(hi[r]))
     if j_first > j_last:
         return
     js = np.arange(j_first, j_last + 1)
-    cand = rows[r][js - lo[r]]
+    cand = rows[r][js - lo[r]] + skip
     cells = js - lo[i]
     better = cand > d[cells]
     d[cells] = np.where(better, cand, d[cells])
     bp[cells] = np.where(better, -1, bp[cells])
 
 
-def _horizontal(d: np.ndarray, bp: np.ndarray) -> None:
-    """Bead 0-1 chains within a row: with a zero score this is a running maximum."""
-    run = np.maximum.accumulate(d)
-    improved = run > d
-    d[:] = run
+def _horizontal(d: np.ndarray, bp: np.ndarray, skip: float) -> None:
+    """Bead 0-1 chains within a row: ``d[j] = max(d[j], d[j-1] + skip)`` for all ``j`` at once,
+    a running maximum of ``d[k] - k·skip``."""
+    ramp = np.arange(len(d)) * skip
+    base = d - ramp
+    run = np.maximum.accumulate(base)
+    improved = run > base
+    d[:] = np.where(improved, run + ramp, d)
     bp[improved] = -2
 
 

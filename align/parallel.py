@@ -17,8 +17,17 @@ from .mixed import background_sentences
 from .normalize import clean_line
 from .sequence import AlignParams, Side, align_sides
 
-#: Defaults for document pairs known to be translations: 2-2 beads allowed, tuned on dev only.
-PARALLEL_PARAMS = AlignParams()
+#: Defaults for document pairs known to be translations, tuned on the development sets only
+#: (Text+Berg dev, IWSLT15 dev2010/tst2010/tst2011): beads of up to five sentences scored by
+#: local similarity and length agreement, plus the ratio margin that finds deletions.
+PARALLEL_PARAMS = AlignParams(
+    score="local",
+    skip=-0.05,
+    threshold=0.95,
+    margin_weight=2.0,
+    penalties={t: 0.0 for t in [(1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 4), (4, 1),
+                                (2, 3), (3, 2)]},
+)
 
 
 @dataclass

@@ -40,6 +40,15 @@ class AlignParams:
     merge_gain: float = 0.0
     #: neighbours for the margin's denominator
     k: int = 4
+    #: ``margin``: ratio margin against k nearest neighbours (pages, where much text has no
+    #: counterpart); ``cosine``: raw similarity; ``local``: cosine minus the similarity to the
+    #: sentences just outside the bead, times a length-agreement factor (documents known to
+    #: be translations; the idea of Bertalign's second pass)
+    score: str = "margin"
+    #: score of a sentence left unaligned (1-0 / 0-1)
+    skip: float = 0.0
+    #: with ``local``: weight of the ratio margin (minus ``threshold``) added to the score
+    margin_weight: float = 0.0
     #: above this many DP cells, align a pooled coarse version first
     max_cells: int = 1_500_000
     #: sentences pooled into one coarse unit
@@ -106,14 +115,26 @@ class _Scorer:
             b: knn_mean(w, pool_src, params.k, _rows(tband, len(w)), bg_src)
             for b, w in self.wy.items()
         }
+        self.lx = {a: _window_sums(src.weights, a) for a in sizes_src}
+        self.ly = {b: _window_sums(tgt.weights, b) for b in sizes_tgt}
+        self.ratio = float(np.sum(tgt.weights) / max(float(np.sum(src.weights)), 1e-6))
         self.okx = {a: src.window_ok(a) for a in sizes_src}
         self.oky = {b: tgt.window_ok(b) for b in sizes_tgt}
         self.n, self.m = n, m
 
     def margin(self, a: int, b: int, r: int, j0s: np.ndarray) -> np.ndarray:
         cos = self.wy[b][j0s] @ self.wx[a][r]
+        if self.params.score == "cosine":
+            return cos
         denom = (self.mx[a][r] + self.my[b][j0s]) / 2.0
         return cos / np.maximum(denom, 1e-6)
+
+    def _margin_src_window(self, a: int, r: int, js: np.ndarray) -> np.ndarray:
+        """Margin of source window (r, a) against single target sentences ``js``."""
+        cos = self.wy[1][js] @ self.wx[a][r]
+        if self.params.score == "cosine":
+            return cos
+        return cos / np.maximum((self.mx[a][r] + self.my[1][js]) / 2.0, 1e-6)
 
     def component_margin(
         self, a: int, b: int, r: int, j0s: np.ndarray
@@ -122,23 +143,42 @@ class _Scorer:
         worst = np.full(len(j0s), np.inf)
         best = np.full(len(j0s), -np.inf)
         if a > 1:
-            other = self.wy[b][j0s]  # (J, d)
             for t in range(r, r + a):
-                cos = other @ self.wx[1][t]
-                m = cos / np.maximum((self.mx[1][t] + self.my[b][j0s]) / 2.0, 1e-6)
+                m = self.margin(1, b, t, j0s)
                 worst, best = np.minimum(worst, m), np.maximum(best, m)
         if b > 1:
-            other = self.wx[a][r]
             for t in range(b):
-                cos = self.wy[1][j0s + t] @ other
-                m = cos / np.maximum((self.my[1][j0s + t] + self.mx[a][r]) / 2.0, 1e-6)
+                m = self._margin_src_window(a, r, j0s + t)
                 worst, best = np.minimum(worst, m), np.maximum(best, m)
         return worst, best
+
+    def local(self, a: int, b: int, r: int, j0s: np.ndarray) -> np.ndarray:
+        """Cosine minus similarity to the adjacent sentences, times length agreement."""
+        wx, wy = self.wx[a][r], self.wy[b][j0s]
+        cos = wy @ wx
+        # target sentences just before and after each target window, against the source window
+        before = np.where(j0s >= 1, self.wy[1][np.maximum(j0s - 1, 0)] @ wx, np.nan)
+        after_idx = j0s + b
+        after = np.where(after_idx < self.m,
+                         self.wy[1][np.minimum(after_idx, self.m - 1)] @ wx, np.nan)
+        nb_t = _nanmean2(before, after)
+        # source sentences just outside the source window, against each target window
+        src_nb = [self.wx[1][t] for t in (r - 1, r + a) if 0 <= t < self.n]
+        nb_s = np.mean([wy @ v for v in src_nb], axis=0) if src_nb else np.zeros(len(j0s))
+        sim = cos - (nb_t + nb_s) / 2.0
+        lx = self.lx[a][r] * self.ratio
+        ly = self.ly[b][j0s]
+        return sim * np.log2(1.0 + np.minimum(lx, ly) / np.maximum(np.maximum(lx, ly), 1e-6))
 
     def __call__(self, a: int, b: int, r: int, j0s: np.ndarray) -> np.ndarray:
         if not self.okx[a][r]:
             return np.full(len(j0s), -1e9)
         p = self.params
+        if p.score == "local":
+            s = self.local(a, b, r, j0s) - p.penalties[(a, b)]
+            if p.margin_weight:  # the margin test decides what is a translation at all
+                s = s + p.margin_weight * (self.margin(a, b, r, j0s) - p.threshold)
+            return np.where(self.oky[b][j0s], s, -1e9)
         margin = self.margin(a, b, r, j0s)
         weight = 2.0 + p.size_weight * (a + b - 2)
         s = weight * (margin - p.threshold) - p.penalties[(a, b)]
@@ -150,6 +190,19 @@ class _Scorer:
             short += np.minimum(0.0, margin - best - p.merge_gain)
             s = s + p.component_weight * short
         return np.where(ok, s, -1e9)
+
+
+def _window_sums(values: np.ndarray, size: int) -> np.ndarray:
+    """Sum of ``values`` over every window of ``size`` consecutive entries."""
+    csum = np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
+    return csum[size:] - csum[:-size] if size <= len(values) else np.zeros(0)
+
+
+def _nanmean2(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Element-wise mean of two arrays ignoring NaN; 0 where both are NaN."""
+    both = np.stack([a, b])
+    count = np.sum(~np.isnan(both), axis=0)
+    return np.where(count > 0, np.nansum(both, axis=0) / np.maximum(count, 1), 0.0)
 
 
 def _rows(band: Band | None, count: int) -> Band | None:
@@ -205,7 +258,7 @@ def align_sides(
         coarse = align_sides(_pool(src, f), _pool(tgt, f), params, bg_src, bg_tgt)
         band = _band_from_coarse(coarse, f, n, m, params.band_width)
     scorer = _Scorer(src, tgt, params, band, bg_src, bg_tgt)
-    steps = best_path(n, m, params.types, scorer, band)
+    steps = best_path(n, m, params.types, scorer, band, params.skip)
     return [_rescore(s, scorer) for s in steps]
 
 
