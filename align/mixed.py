@@ -10,7 +10,7 @@ on what is still unaligned: each pass takes the longest consistent chain among t
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 
 import numpy as np
@@ -69,11 +69,15 @@ class PageAligner:
         params: AlignParams | None = None,
         min_score: float | None = None,
         max_passes: int = 3,
+        later_pass_extra: float = 0.02,
     ) -> None:
         self.embedder = embedder
         self.params = params or AlignParams()
         self.min_score = min_score
         self.max_passes = max_passes
+        #: later passes pair text out of page order, which real pages rarely do: they need
+        #: this much more margin
+        self.later_pass_extra = later_pass_extra
         self._bg: dict[str, np.ndarray] = {}
 
     def background(self, lang: str) -> np.ndarray:
@@ -125,9 +129,11 @@ class PageAligner:
         bg_vi, bg_en = self.background(VI), self.background(EN)
         free_vi, free_en = list(range(len(vi))), list(range(len(en)))
         pairs: list[Pair] = []
-        for _ in range(self.max_passes):
+        for n_pass in range(self.max_passes):
             if not free_vi or not free_en:
                 break
+            if n_pass == 1:
+                p = replace(p, threshold=p.threshold + self.later_pass_extra)
             src = Side(xv[free_vi], cv[free_vi], _breaks(vi, free_vi), xv)
             tgt = Side(xe[free_en], ce[free_en], _breaks(en, free_en), xe)
             found = []

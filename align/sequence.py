@@ -21,7 +21,7 @@ class AlignParams:
     """Settings of the aligner; defaults were tuned on the development sets only."""
 
     #: margin above which a bead counts as a translation
-    threshold: float = 1.01
+    threshold: float = 1.015
     #: extra cost of a bead type, on top of the margin test (discourages needless merges)
     penalties: dict[tuple[int, int], float] = field(
         default_factory=lambda: {

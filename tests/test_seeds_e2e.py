@@ -40,18 +40,20 @@ def test_vietnamese_only_page_gives_no_pairs_and_each_block_once(tmp_path) -> No
     assert untranslated.count(title) == 1 and dups.count(title) == 3
     assert len(untranslated) == len(set(untranslated))
     assert all(r["lang"] == "vi" for r in left if r["reason"] == "untranslated")
-    assert not set(untranslated) & set(dups)
+    assert title not in chrome
 
 
 def test_mixed_page_gives_exactly_the_four_pairs(tmp_path) -> None:
     pairs, left = _run(tmp_path, "003_e5e3ea7be8ee1c5e.txt")
-    got = {(p["vi"][:30], p["en"][:30]) for p in pairs}
-    assert got == {
-        ("Cơ hội cuối để dừng chiến tranh", "Last chance to stop the war in"),
-        ("Ngoại trưởng Mỹ Antony Blinken ", "US Secretary of State Antony B"),
-        ("Israel tấn công Gaza bất chấp n", "Israel attacks Gaza despite ef"),
-        ("Israel vừa phát động một cuộc t", "Israel has just launched a new "),
-    }
+    expected = [
+        ("Cơ hội cuối để dừng chiến tranh ở Gaza", "Last chance to stop the war in Gaza"),
+        ("Ngoại trưởng Mỹ Antony Blinken cho biết", "US Secretary of State Antony Blinken said"),
+        ("Israel tấn công Gaza bất chấp", "Israel attacks Gaza despite"),
+        ("Israel vừa phát động một cuộc tấn công", "Israel has just launched a new attack"),
+    ]
+    assert len(pairs) == 4
+    for (vi, en), p in zip(expected, pairs, strict=True):
+        assert p["vi"].startswith(vi) and p["en"].startswith(en), p
     by_reason: dict[str, list[dict]] = {}
     for r in left:
         by_reason.setdefault(r["reason"], []).append(r)
@@ -60,7 +62,7 @@ def test_mixed_page_gives_exactly_the_four_pairs(tmp_path) -> None:
     assert "A truce remains distant" in untranslated
     assert sum(r["lang"] == "en" for r in by_reason["untranslated"]) >= 8
     for start in ("Ngừng chiến để rồi tiếp chiến", "Thỏa thuận ngừng chiến tạm thời",
-                  "Bão số 4 chưa vào", "Đào Nhật Tân chết rũ vì bão",
+                  "Bão số 4 chưa vào, cây cối ở", "Đào Nhật Tân chết rũ vì bão",
                   "Một số tỉnh cho học sinh nghỉ học"):
         assert sum(t.startswith(start) for t in untranslated) == 1, start
     dup_texts = {r["text"] for r in by_reason["duplicate"]}
