@@ -23,10 +23,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from align.beads import Bead
 from datasets import iwslt_talks
 from synth_pages import make_pages
 
+from align.beads import Bead
 from align.mixed import PageAligner, draft_page
 from align.normalize import dedupe_key
 from align.sentences import split_sentences
@@ -67,9 +67,8 @@ def main() -> None:
     ap.add_argument("--save", type=Path, default=None, help="also write the pages and gold here")
     args = ap.parse_args()
 
-    from align.metrics import score_documents
-
     from align.api import load_encoder
+    from align.metrics import score_documents
 
     talks = [(t.docid, t.en, t.vi) for split in args.splits.split(",")
              for t in iwslt_talks(split)]
