@@ -12,7 +12,8 @@ from pathlib import Path
 import click
 
 from .errors import AlignError
-from .files import atomic_output
+from .files import atomic_output, silence_stdout
+from .reader import DEFAULT_MAX_PAGE_MB
 from .writers import LEFTOVER_COLUMNS, PAIR_COLUMNS, RowWriter, leftover_rows, pair_rows
 
 
@@ -28,6 +29,21 @@ def _model_options(f: Callable) -> Callable:
                      help="sentence-transformers model name or folder "
                           "[default: embedded multilingual-e5-small].")(f)
     return f
+
+
+def _max_page_option(f: Callable) -> Callable:
+    """--max-page-mb: a larger page is refused from its size, before it is read."""
+    return click.option("--max-page-mb", type=click.FloatRange(min=0, min_open=True),
+                        default=DEFAULT_MAX_PAGE_MB, show_default=True,
+                        help="Refuse pages larger than this (after decompression).")(f)
+
+
+def _page_options(f: Callable) -> Callable:
+    """--html/--no-html and --max-page-mb: how page files are read."""
+    f = _max_page_option(f)
+    return click.option("--html/--no-html", "html", default=None,
+                        help="Read pages as HTML and keep only their text blocks "
+                             "[default: by name (.html, .htm) or by content (<!doctype html)].")(f)
 
 
 def _encoder(model, device, batch_size, allow_download):
@@ -94,13 +110,14 @@ def _stem(path: str) -> str:
 @click.option("--batch-pages", type=click.IntRange(1, 10000), default=16, show_default=True,
               help="Pages embedded together in shared batches.")
 @click.option("-q", "--quiet", is_flag=True, help="No per-page summary on standard error.")
+@_page_options
 @_model_options
 @_friendly
 def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, quiet,
-              model, device, batch_size, allow_download) -> None:
+              html, max_page_mb, model, device, batch_size, allow_download) -> None:
     """Align mixed vi/en PAGEs into sentence pairs and flagged leftovers (- = stdin)."""
     from .mixed import PageAligner, draft_page
-    from .reader import read_page
+    from .reader import max_bytes_for, read_page
 
     if out_dir is not None and (output or leftovers):
         raise click.UsageError("--out-dir writes its own files; drop -o/--leftovers")
@@ -110,7 +127,8 @@ def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, qu
     failures = 0
     for path in pages:  # read everything first: a bad page fails fast, before model loading
         try:
-            drafts_ok.append(draft_page(read_page(path), path))
+            text = read_page(path, html=html, max_bytes=max_bytes_for(max_page_mb))
+            drafts_ok.append(draft_page(text, path))
         except AlignError as exc:
             click.echo(f"align: error: {exc}", err=True)
             failures += 1
@@ -199,23 +217,25 @@ def _doc_pairs(src, tgt, src_dir, tgt_dir, pairs_list) -> list[tuple[str, str, s
 @click.option("--pairs", "pairs_list", type=click.Path(dir_okay=False, exists=True),
               default=None, help="File of SRC<TAB>TGT[<TAB>OUT-NAME] lines.")
 @click.option("--stats", is_flag=True, help="Print timings as JSON on standard error.")
+@_max_page_option
 @_model_options
 @_friendly
-def parallel_cmd(src, tgt, output, fmt, src_dir, tgt_dir, pairs_list, stats,
+def parallel_cmd(src, tgt, output, fmt, src_dir, tgt_dir, pairs_list, stats, max_page_mb,
                  model, device, batch_size, allow_download) -> None:
     """Align two documents with one sentence per line (or many pairs, --src-dir/--tgt-dir)."""
     import json
 
     from .beads import format_bead
     from .parallel import DocAligner, read_sentence_lines
-    from .reader import decode, read_bytes
+    from .reader import decode, max_bytes_for, read_bytes
 
     jobs = _doc_pairs(src, tgt, src_dir, tgt_dir, pairs_list)
+    limit = max_bytes_for(max_page_mb)
     docs = []
     for name, s, t in jobs:
         docs.append((name,
-                     read_sentence_lines(decode(read_bytes(s), s)),
-                     read_sentence_lines(decode(read_bytes(t), t))))
+                     read_sentence_lines(decode(read_bytes(s, limit), s)),
+                     read_sentence_lines(decode(read_bytes(t, limit), t))))
     batch = len(jobs) > 1
     if batch and output is None:
         raise click.UsageError("several document pairs need -o DIR")
@@ -302,18 +322,20 @@ def _jsonable(obj):
 @click.option("--restart", is_flag=True, help="Ignore an earlier run's journal; start over.")
 @click.option("--strict", is_flag=True, help="Exit non-zero if any page was unreadable.")
 @click.option("-q", "--quiet", is_flag=True)
+@_page_options
 @_model_options
 @_friendly
 def corpus_cmd(inputs, output, leftovers, pattern, fmt, plain, min_score, dedupe, learn_chrome,
-               batch_pages, workers, restart, strict, quiet, model, device, batch_size,
-               allow_download) -> None:
+               batch_pages, workers, restart, strict, quiet, html, max_page_mb, model, device,
+               batch_size, allow_download) -> None:
     """Build one parallel corpus from many pages (files, directories, @lists, .gz/.zst)."""
     from .corpus import CorpusOptions, CorpusRun
     from .mixed import PageAligner
 
     opts = CorpusOptions(output=output, leftovers=leftovers, fmt="plain" if plain else fmt,
                          min_score=min_score, dedupe=dedupe, learn_chrome=learn_chrome,
-                         batch_pages=batch_pages, restart=restart, model=model or "default")
+                         batch_pages=batch_pages, restart=restart, model=model or "default",
+                         html=html, max_page_mb=max_page_mb)
     aligner = PageAligner(_encoder(model, device, batch_size, allow_download),
                           min_score=min_score)
     progress = None if quiet else _progress()
@@ -366,7 +388,8 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("align: interrupted", err=True)
         sys.exit(130)
-    except BrokenPipeError:
+    except BrokenPipeError:  # `align ... | head`: the reader left, which is no error
+        silence_stdout()
         sys.exit(141)
     except Exception as exc:  # last resort: one line, not a traceback
         if os.environ.get("ALIGN_DEBUG"):

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .chrome import ChromeLearner
-from .errors import AlignError
+from .errors import AlignError, InputError
 from .inputs import PageRef, iter_pages
 from .journal import Journal
 from .mixed import PageAligner, PageDraft, draft_page
 from .normalize import dedupe_key, one_line
-from .reader import read_page
+from .reader import max_bytes_for, read_page
 from .records import PageAlignment
 
 UNREADABLE = "unreadable"
@@ -42,12 +42,21 @@ class CorpusOptions:
     batch_pages: int = 32
     restart: bool = False
     model: str = "default"
+    html: bool | None = None  # None: HTML pages are detected by name or first bytes
+    max_page_mb: float | None = None  # None: reader.DEFAULT_MAX_PAGE_MB
 
     def signature(self, inputs: list[str], pattern: str) -> dict:
         return {"inputs": inputs, "glob": pattern, "format": self.fmt,
                 "min_score": self.min_score, "dedupe": self.dedupe,
                 "learn_chrome": self.learn_chrome, "model": self.model,
-                "leftovers": str(self.leftovers) if self.leftovers else None}
+                "leftovers": str(self.leftovers) if self.leftovers else None,
+                "html": self.html, "max_page_mb": self.max_page_mb}
+
+    def read(self, ref: PageRef) -> str:
+        """The page's normalised text, or InputError (reported as ``unreadable``)."""
+        if ref.error:
+            raise InputError(ref.error)
+        return read_page(ref.path, html=self.html, max_bytes=max_bytes_for(self.max_page_mb))
 
 
 @dataclass
@@ -96,13 +105,14 @@ class CorpusRun:
     def run(self, inputs: list[str], pattern: str = "*") -> CorpusStats:
         start = time.perf_counter()
         refs = list(iter_pages(inputs, pattern))
-        chrome = self._learn_chrome(refs) if self.opts.learn_chrome else None
         outputs = {"pairs": self.opts.output}
         if self.opts.leftovers:
             outputs["leftovers"] = self.opts.leftovers
+        # the lock comes first: a second run on the same output stops here, at once
         with Journal(self.opts.output, self.opts.signature(inputs, pattern), outputs,
                      self.opts.restart) as journal:
             state = journal.open()
+            chrome = self._learn_chrome(refs) if self.opts.learn_chrome else None
             if not state.done:
                 journal.write_page("", {"pairs": _header(self.opts.fmt),
                                         "leftovers": LEFT_HEADER})
@@ -116,7 +126,7 @@ class CorpusRun:
                 for ref in batch:
                     try:
                         site_chrome = chrome.chrome_for(ref.site) if chrome else frozenset()
-                        drafts.append((ref, draft_page(read_page(ref.path), ref.name,
+                        drafts.append((ref, draft_page(self.opts.read(ref), ref.name,
                                                        site_chrome)))
                     except AlignError as exc:
                         drafts.append((ref, str(exc)))
@@ -136,7 +146,7 @@ class CorpusRun:
         learner = ChromeLearner()
         for ref in refs:
             try:
-                text = read_page(ref.path)
+                text = self.opts.read(ref)
             except AlignError:
                 continue
             learner.add_page(ref.site, [x.strip() for x in text.split("\n") if x.strip()])

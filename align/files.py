@@ -19,6 +19,15 @@ class OutputError(AlignError):
     exit_code = 4
 
 
+def silence_stdout() -> None:
+    """Point standard output at /dev/null, so that the interpreter's final flush of what
+    could not be written raises no second error at exit."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | Path | None) -> Iterator[TextIO]:
     """A text stream for ``path`` that replaces the file only when the block succeeds.
@@ -27,8 +36,14 @@ def atomic_output(path: str | Path | None) -> Iterator[TextIO]:
     and the temporary file is removed.
     """
     if path is None or str(path) == "-":
-        yield sys.stdout
-        sys.stdout.flush()
+        try:
+            yield sys.stdout
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:  # e.g. redirected to a full disk
+            silence_stdout()
+            raise OutputError(f"standard output: cannot write ({exc.strerror or exc})") from exc
         return
     path = Path(path).resolve()  # replace a link's target, never the link itself
     special = path.exists() and not path.is_file()

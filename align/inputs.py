@@ -13,10 +13,15 @@ from .errors import InputError
 
 @dataclass(frozen=True)
 class PageRef:
-    """A page to process: its path and its name relative to the input root it came from."""
+    """A page to process: its path and its name relative to the input root it came from.
+
+    ``error`` is set for an entry found while walking a directory that cannot be a page
+    (a folder that cannot be listed, a FIFO or device): it is reported, not read.
+    """
 
     path: Path
     name: str
+    error: str | None = None
 
     @property
     def site(self) -> str:
@@ -30,7 +35,7 @@ def iter_pages(inputs: list[str], pattern: str = "*") -> Iterator[PageRef]:
     seen: set[str] = set()
     for item in inputs:
         for ref in _expand(item, pattern):
-            key = os.path.realpath(ref.path)
+            key = ref.name if ref.error else os.path.realpath(ref.path)
             if key not in seen:
                 seen.add(key)
                 yield ref
@@ -43,6 +48,8 @@ def _expand(item: str, pattern: str) -> Iterator[PageRef]:
             lines = listing.read_text("utf-8").splitlines()
         except OSError as exc:
             raise InputError(f"{listing}: cannot read page list ({exc.strerror})") from exc
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{listing}: page list is not UTF-8 text") from exc
         for line in lines:
             line = line.strip()
             if line and not line.startswith("#"):
@@ -50,13 +57,53 @@ def _expand(item: str, pattern: str) -> Iterator[PageRef]:
         return
     path = Path(item)
     if path.is_dir():
-        for root, dirs, files in os.walk(path, followlinks=False):
-            dirs.sort()
-            for f in sorted(files):
-                if fnmatch.fnmatch(f, pattern):
-                    full = Path(root) / f
-                    yield PageRef(full, full.relative_to(path).as_posix())
+        yield from _walk(path, pattern)
         return
     if not path.exists() and not path.is_symlink():
         raise InputError(f"{path}: no such file or directory")
     yield PageRef(path, path.name)
+
+
+def _walk(root: Path, pattern: str) -> Iterator[PageRef]:
+    """Files under ``root`` matching ``pattern``, depth first, each folder's names sorted.
+
+    Linked folders are followed once (a link cycle is not); a folder that cannot be listed
+    and an entry that is neither file nor folder nor link become error refs, so a corpus run
+    reports them instead of losing them silently or blocking on a FIFO. Broken links are
+    yielded as pages: reading them says what is wrong.
+    """
+    visited: set[str] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        real = os.path.realpath(folder)
+        if real in visited:
+            continue
+        visited.add(real)
+        rel = folder.relative_to(root).as_posix()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            name = "" if rel == "." else rel + "/"
+            yield PageRef(folder, name or f"{root.name}/",
+                          f"{folder}: cannot list folder ({exc.strerror or exc})")
+            continue
+        subfolders = []
+        for entry in entries:
+            full = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()
+                is_file = entry.is_file() or (entry.is_symlink() and not full.exists())
+            except OSError:
+                is_dir, is_file = False, True  # let reading it say what is wrong
+            if is_dir:
+                subfolders.append(full)
+            elif fnmatch.fnmatch(entry.name, pattern):
+                name = full.relative_to(root).as_posix()
+                if is_file:
+                    yield PageRef(full, name)
+                else:
+                    yield PageRef(full, name, f"{full}: not a regular file (FIFO, socket or "
+                                              "device)")
+        stack.extend(reversed(subfolders))
