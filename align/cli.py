@@ -382,12 +382,19 @@ class _progress:
 
 
 def main() -> None:
-    """Entry point: no traceback reaches the user unless ALIGN_DEBUG is set."""
+    """Entry point: no traceback reaches the user unless ALIGN_DEBUG is set.
+
+    Click runs in non-standalone mode so that Ctrl-C reaches us (standalone click prints
+    "Aborted!" and exits 1): an interrupted run says so and exits 130, as shells expect.
+    """
     try:
-        cli(standalone_mode=True)
-    except KeyboardInterrupt:
+        code = cli.main(standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("align: interrupted", err=True)
         sys.exit(130)
+    except click.exceptions.ClickException as exc:  # usage errors: click's own message
+        exc.show()
+        sys.exit(exc.exit_code)
     except BrokenPipeError:  # `align ... | head`: the reader left, which is no error
         silence_stdout()
         sys.exit(141)
@@ -397,6 +404,7 @@ def main() -> None:
         click.echo(f"align: internal error: {type(exc).__name__}: {exc} "
                    "(set ALIGN_DEBUG=1 for details)", err=True)
         sys.exit(70)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -69,12 +69,11 @@ class Journal:
 
     def open(self) -> JournalState:
         """Start fresh or resume: cut outputs back to the journal, reopen them for append."""
-        state = JournalState(set(), {k: 0 for k in self.outputs})
-        if self.path.exists() and not self.restart:
-            state = self._read()
-        elif not self.path.exists() and not self.restart:
+        state = None if self.restart else self._read()
+        if state is None:
+            state = JournalState(set(), {k: 0 for k in self.outputs})
             existing = [p for p in self.outputs.values() if p.exists() and p.stat().st_size]
-            if existing:
+            if existing and not self.restart:
                 raise OutputError(f"{existing[0]}: exists and has no journal to resume from; "
                                   "use --restart to overwrite it")
         for key, path in self.outputs.items():
@@ -83,52 +82,77 @@ class Journal:
                 f.truncate(state.offsets.get(key, 0))
                 f.seek(0, os.SEEK_END)
             except OSError as exc:
-                raise OutputError(f"{path}: cannot write ({exc.strerror})") from exc
+                raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
             self.files[key] = f
         mode = "a" if state.done else "w"
-        self._journal = open(self.path, mode, encoding="utf-8")
+        try:
+            self._journal = open(self.path, mode, encoding="utf-8")
+        except OSError as exc:
+            raise OutputError(f"{self.path}: cannot write ({exc.strerror or exc})") from exc
         if not state.done:
             self._append({"version": VERSION, "signature": self.signature})
         return state
 
-    def _read(self) -> JournalState:
+    def _read(self) -> JournalState | None:
+        """What the journal records; None when there is none (or its first line was torn)."""
+        try:
+            lines = self.path.read_bytes().split(b"\n")
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise OutputError(f"{self.path}: cannot read ({exc.strerror or exc})") from exc
         done: set[str] = set()
         offsets: dict[str, int] = {k: 0 for k in self.outputs}
         good = 0
-        for n, raw in enumerate(self.path.read_bytes().split(b"\n")):
+        for n, raw in enumerate(lines):
             try:
                 rec = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError):
+                if n == 0:
+                    signature = rec["signature"]
+                else:
+                    page, new_offsets = str(rec["page"]), dict(rec["offsets"])
+            except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, ValueError):
                 break  # a torn last line: everything after it never happened
-            if n == 0 and rec.get("signature") != self.signature:
+            if n == 0 and signature != self.signature:
                 raise OutputError(f"{self.path}: an earlier run with other settings; "
                                   "use --restart to start over")
             if n > 0:
-                done.add(rec["page"])
-                offsets = rec["offsets"]
+                done.add(page)
+                offsets = new_offsets
             good += len(raw) + 1
-        with open(self.path, "r+b") as f:  # drop a torn tail so appends stay line-aligned
-            f.truncate(good)
+        if good == 0:
+            return None
+        try:
+            with open(self.path, "r+b") as f:  # drop a torn tail so appends stay line-aligned
+                f.truncate(good)
+        except OSError as exc:
+            raise OutputError(f"{self.path}: cannot write ({exc.strerror or exc})") from exc
         return JournalState(done, offsets)
 
     def write_page(self, page: str, chunks: dict[str, bytes]) -> None:
         """Append one page's bytes to every output, make them durable, then journal it."""
         offsets = {}
-        try:
-            for key, f in self.files.items():
+        for key, f in self.files.items():
+            try:
                 data = chunks.get(key, b"")
                 if data:
                     f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
                 offsets[key] = f.tell()
-        except OSError as exc:
-            raise OutputError(f"cannot write output ({exc.strerror or exc}); "
-                              "rerun to resume from the last complete page") from exc
+            except OSError as exc:
+                raise OutputError(f"{self.outputs[key]}: cannot write ({exc.strerror or exc}); "
+                                  "rerun to resume from the last complete page") from exc
         self._append({"page": page, "offsets": offsets})
 
     def _append(self, rec: dict) -> None:
+        """One journal line, durable before the next page starts; a torn one is dropped
+        on resume, and with it the page it would have recorded."""
         assert self._journal is not None
-        self._journal.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        self._journal.flush()
-        os.fsync(self._journal.fileno())
+        try:
+            self._journal.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            self._journal.flush()
+            os.fsync(self._journal.fileno())
+        except OSError as exc:
+            raise OutputError(f"{self.path}: cannot write ({exc.strerror or exc}); "
+                              "rerun to resume from the last complete page") from exc
