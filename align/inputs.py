@@ -67,12 +67,14 @@ def _expand(item: str, pattern: str) -> Iterator[PageRef]:
 def _walk(root: Path, pattern: str) -> Iterator[PageRef]:
     """Files under ``root`` matching ``pattern``, depth first, each folder's names sorted.
 
-    Linked folders are followed once (a link cycle is not); a folder that cannot be listed
+    Linked folders outside ``root`` are followed once (those inside are walked under their
+    own name, and a link cycle ends where it started); a folder that cannot be listed
     and an entry that is neither file nor folder nor link become error refs, so a corpus run
     reports them instead of losing them silently or blocking on a FIFO. Broken links are
     yielded as pages: reading them says what is wrong.
     """
     visited: set[str] = set()
+    inside = os.path.realpath(root)
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -98,7 +100,8 @@ def _walk(root: Path, pattern: str) -> Iterator[PageRef]:
             except OSError:
                 is_dir, is_file = False, True  # let reading it say what is wrong
             if is_dir:
-                subfolders.append(full)
+                if not (entry.is_symlink() and _within(os.path.realpath(full), inside)):
+                    subfolders.append(full)
             elif fnmatch.fnmatch(entry.name, pattern):
                 name = full.relative_to(root).as_posix()
                 if is_file:
@@ -107,3 +110,7 @@ def _walk(root: Path, pattern: str) -> Iterator[PageRef]:
                     yield PageRef(full, name, f"{full}: not a regular file (FIFO, socket or "
                                               "device)")
         stack.extend(reversed(subfolders))
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
