@@ -64,3 +64,23 @@ def test_usage_errors_are_one_line(tmp_path) -> None:
     assert rc == 2 and "only once" in err
     rc, _, err = _align("frobnicate")
     assert rc == 2 and "No such command" in err
+
+
+def test_html_pages_are_read_as_text_blocks_unless_told_otherwise(tmp_path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text("<!doctype html><html><head><script>var x = 1;</script></head><body>"
+                    "<nav>Trang chủ</nav><p>Chỉ có tiếng Việt &amp; không có bản dịch.</p>"
+                    "<p>Đoạn thứ hai cũng chỉ có tiếng Việt.</p></body></html>",
+                    encoding="utf-8")
+    left = tmp_path / "l.tsv"
+    rc, out, _ = _align("mixed", page, "--leftovers", left, "-q")
+    texts = [r.split("\t")[-1] for r in left.read_text(encoding="utf-8").splitlines()[1:]]
+    assert rc == 0 and out == HEADER
+    assert texts == ["Chỉ có tiếng Việt & không có bản dịch.",
+                     "Đoạn thứ hai cũng chỉ có tiếng Việt."]
+    rc, _, _ = _align("mixed", page, "--leftovers", left, "-q", "--no-html")
+    assert rc == 0 and "<script>" in left.read_text(encoding="utf-8")
+    plain = tmp_path / "p.txt"
+    plain.write_text("<p>Một đoạn tiếng Việt.</p>", encoding="utf-8")
+    rc, _, _ = _align("mixed", plain, "--leftovers", left, "-q", "--html")
+    assert rc == 0 and left.read_text(encoding="utf-8").endswith("\tMột đoạn tiếng Việt.\n")
