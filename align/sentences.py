@@ -29,6 +29,9 @@ _VI_ABBR = re.compile(
 )
 _MAX_CHUNK = 5000  # pysbd is super-linear on very long inputs; cut them at safe points first
 _HARD_BREAK = re.compile(r"(?<=[.!?…])\s+(?=[\"“'‘(\[]?[A-ZÀ-Ỵ0-9])")
+_TERMINATORS = frozenset(".!?…")
+_CLOSERS = " \"”’')]»"
+_WORDLIKE = re.compile(r"[^\W_]", re.UNICODE)
 
 
 @lru_cache(maxsize=1)
@@ -64,10 +67,16 @@ def _chunks(text: str) -> list[str]:
 
 
 def split_sentences(text: str, lang: str = "en") -> list[str]:
-    """Split a paragraph into sentences, stripped and non-empty, in order."""
+    """Split a paragraph into sentences, stripped and non-empty, in order.
+
+    A piece without a letter or digit (a closing quote left after the full stop, a lone
+    "...") is no sentence: it joins its neighbour.
+    """
     text = text.strip()
     if not text:
         return []
+    if not any(c in _TERMINATORS for c in text.rstrip(_CLOSERS)[:-1]):
+        return [text]  # one sentence at most: pysbd is the costly part of reading a page
     masked = _VI_ABBR.sub(lambda m: m.group(1) + _MASK, text)
     sentences: list[str] = []
     for chunk in _chunks(masked):
@@ -75,7 +84,25 @@ def split_sentences(text: str, lang: str = "en") -> list[str]:
             sent = sent.replace(_MASK, ".").strip()
             if sent:
                 sentences.append(sent)
-    return sentences
+    return _attach_fragments(sentences)
+
+
+def _attach_fragments(sentences: list[str]) -> list[str]:
+    """Join pieces with no letter or digit to the sentence before (or after, if first)."""
+    out: list[str] = []
+    pending = ""
+    for sent in sentences:
+        if not _WORDLIKE.search(sent):
+            if out:
+                out[-1] = f"{out[-1]} {sent}"
+            else:
+                pending = f"{pending} {sent}".strip()
+            continue
+        out.append(f"{pending} {sent}".strip() if pending else sent)
+        pending = ""
+    if pending:
+        out.append(pending)  # nothing but punctuation: keep it, the caller decides
+    return out
 
 
 def block_sentences(blocks: list[Block]) -> list[Sentence]:

@@ -76,3 +76,26 @@ def test_sentences_keep_abbreviations_numbers_and_quotes() -> None:
 def test_huge_line_is_split_quickly() -> None:
     sents = split_sentences("Một câu rất dài. " * 20000)
     assert len(sents) == 20000
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('He pulled my head up so I could breathe. "',
+         ['He pulled my head up so I could breathe. "']),
+        ('" Anh ấy nói. Rồi đi.', ['" Anh ấy nói.', "Rồi đi."]),
+        ("Hi! ... Bye.", ["Hi! ...", "Bye."]),
+        ("...", ["..."]),
+    ],
+)
+def test_pieces_without_letters_join_a_neighbour(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+def test_a_block_without_inner_stops_is_one_sentence_without_pysbd(monkeypatch) -> None:
+    import align.sentences as sentences
+
+    monkeypatch.setattr(sentences, "_segmenter", lambda: pytest.fail("pysbd was called"))
+    assert split_sentences("Gaza ceasefire talks resume in Cairo.") == [
+        "Gaza ceasefire talks resume in Cairo."]
+    assert split_sentences('"Tin liên quan"') == ['"Tin liên quan"']
