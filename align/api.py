@@ -63,4 +63,4 @@ def align_files(
     paths: list[Path | str], aligner: PageAligner
 ) -> list[PageAlignment]:
     """Read and align several page files in shared embedding batches."""
-    return aligner.align_drafts([draft_page(read_page(p), str(p)) for p in paths])
+    return aligner.align_drafts([draft_page(read_page(p), str(p), normalized=True) for p in paths])

@@ -128,7 +128,7 @@ def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, qu
     for path in pages:  # read everything first: a bad page fails fast, before model loading
         try:
             text = read_page(path, html=html, max_bytes=max_bytes_for(max_page_mb))
-            drafts_ok.append(draft_page(text, path))
+            drafts_ok.append(draft_page(text, path, normalized=True))
         except AlignError as exc:
             click.echo(f"align: error: {exc}", err=True)
             failures += 1

@@ -127,7 +127,7 @@ class CorpusRun:
                     try:
                         site_chrome = chrome.chrome_for(ref.site) if chrome else frozenset()
                         drafts.append((ref, draft_page(self.opts.read(ref), ref.name,
-                                                       site_chrome)))
+                                                       site_chrome, normalized=True)))
                     except AlignError as exc:
                         drafts.append((ref, str(exc)))
                 good = [d for _, d in drafts if not isinstance(d, str)]

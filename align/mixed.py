@@ -47,10 +47,18 @@ class PageDraft:
     started: float
 
 
-def draft_page(text: str, page: str = "-", chrome: frozenset[int] = frozenset()) -> PageDraft:
-    """Read a page's text into classified blocks and sentences (no model needed)."""
+def draft_page(
+    text: str, page: str = "-", chrome: frozenset[int] = frozenset(), normalized: bool = False
+) -> PageDraft:
+    """Read a page's text into classified blocks and sentences (no model needed).
+
+    ``normalized``: the text already went through ``normalize_page`` (``read_page`` does
+    that); normalising twice costs time and ftfy is not quite idempotent.
+    """
     started = time.perf_counter()
-    blocks = classify_blocks(split_blocks(normalize_page(text)), chrome)
+    if not normalized:
+        text = normalize_page(text)
+    blocks = classify_blocks(split_blocks(text), chrome)
     return PageDraft(page, blocks, block_sentences(blocks), started)
 
 

@@ -88,7 +88,8 @@ def test_detection() -> None:
 
 def test_html_page_is_aligned_like_its_text() -> None:
     aligner = PageAligner(HashEmbedder(MEANING))
-    result = aligner.align_drafts([draft_page(page_text(PAGE.encode(), "p.html"), "p.html")])[0]
+    text = page_text(PAGE.encode(), "p.html")
+    result = aligner.align_drafts([draft_page(text, "p.html", normalized=True)])[0]
     assert {(p.vi_text, p.en_text) for p in result.pairs} == {
         (VI_POOL[0], EN_POOL[0]), (VI_POOL[1], EN_POOL[1])}
     texts = " ".join(b.text for b in result.blocks)

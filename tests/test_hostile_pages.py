@@ -72,9 +72,9 @@ FORMS = {
 @settings(max_examples=150, deadline=None)
 @given(st.lists(LINE, max_size=20), st.sampled_from(sorted(FORMS)))
 def test_any_form_of_a_page_reads_and_aligns_like_its_text(lines: list[str], form: str) -> None:
-    plain = draft_page(page_text(FORMS["utf-8"](lines), "p.txt"), "p")
+    plain = draft_page(page_text(FORMS["utf-8"](lines), "p.txt"), "p", normalized=True)
     name = "p.html" if form == "html" else "p.txt"
-    draft = draft_page(page_text(FORMS[form](lines), name), "p")
+    draft = draft_page(page_text(FORMS[form](lines), name), "p", normalized=True)
     assert [(b.text, b.lang, b.kind) for b in draft.blocks] == [
         (b.text, b.lang, b.kind) for b in plain.blocks]
 
@@ -128,7 +128,7 @@ def test_a_corpus_of_random_pages_loses_nothing(tmp_path_factory, pages) -> None
         name = f"p{k}.html" if form == "html" else f"p{k}.txt"
         data = FORMS[form](lines)
         (site / name).write_bytes(data)
-        result = aligner.align_drafts([draft_page(page_text(data, name), name)])[0]
+        result = aligner.align_drafts([draft_page(page_text(data, name), name, normalized=True)])[0]
         for p in result.pairs:
             key = _pair_key(p.vi_text, p.en_text)
             if key not in seen:

@@ -140,7 +140,7 @@ def _tiny_paragraphs(n: int, seed: int = 0) -> bytes:
 
 def _read_and_align(data: bytes):
     aligner = PageAligner(HashEmbedder(MEANING))
-    return aligner.align_drafts([draft_page(page_text(data, "p.txt"), "p.txt")])[0]
+    return aligner.align_drafts([draft_page(page_text(data, "p.txt"), "p.txt", normalized=True)])[0]
 
 
 def test_100_000_tiny_paragraphs_take_linear_time(tmp_path) -> None:
