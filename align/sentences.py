@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import pairwise
 
 from .langid import detect
 from .records import EN, NEUTRAL, VI, Block, Sentence
@@ -80,11 +81,57 @@ def split_sentences(text: str, lang: str = "en") -> list[str]:
     masked = _VI_ABBR.sub(lambda m: m.group(1) + _MASK, text)
     sentences: list[str] = []
     for chunk in _chunks(masked):
-        for sent in _segmenter().segment(chunk):
-            sent = sent.replace(_MASK, ".").strip()
-            if sent:
-                sentences.append(sent)
+        for segment in _segmenter().segment(chunk):
+            for sent in _split_quotes(segment):
+                sent = sent.replace(_MASK, ".").strip()
+                if sent:
+                    sentences.append(sent)
     return _attach_fragments(sentences)
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the text inside each quotation; an unclosed one runs to the end."""
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for k, c in enumerate(text):
+        if c in "“«" or (c == '"' and open_at is None):
+            if open_at is None:
+                open_at = k + 1
+        elif c in "”»" or c == '"':
+            if open_at is not None:
+                spans.append((open_at, k))
+                open_at = None
+    if open_at is not None:
+        spans.append((open_at, len(text)))
+    return spans
+
+
+def _split_quotes(segment: str) -> list[str]:
+    """Split a segment where pysbd's own rules split the text of a quotation inside it.
+
+    pysbd never ends a sentence inside quotes, so a quoted speech of several sentences
+    (``Ông nói: "Câu một. Câu hai."``) stays one unit; aligners need the sentences, and
+    the translation is split the same way.
+    """
+    if not any(c in _TERMINATORS for c in segment.rstrip(_CLOSERS)[:-1]):
+        return [segment]
+    cuts: list[int] = []
+    for start, end in _quoted_spans(segment):
+        inner = segment[start:end]
+        if not any(c in _TERMINATORS for c in inner.rstrip(_CLOSERS)[:-1]):
+            continue
+        pos = 0
+        for k, piece in enumerate(_segmenter().segment(inner)):
+            at = inner.find(piece, pos)
+            if at < 0:
+                break
+            if k > 0 and piece.strip():
+                cuts.append(start + at)
+            pos = at + len(piece)
+    if not cuts:
+        return [segment]
+    bounds = [0, *sorted(set(cuts)), len(segment)]
+    return [segment[a:b] for a, b in pairwise(bounds)]
 
 
 def _attach_fragments(sentences: list[str]) -> list[str]:

@@ -92,6 +92,22 @@ def test_pieces_without_letters_join_a_neighbour(text: str, expected: list[str])
     assert split_sentences(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('Anh ta nói: "Tôi cần anh vào nhà. Tôi cần anh lên lầu." Rồi đi.',
+         ['Anh ta nói: "Tôi cần anh vào nhà.', 'Tôi cần anh lên lầu."', "Rồi đi."]),
+        ('He said, "Dr. Jones is here. He is fine.', ['He said, "Dr. Jones is here.',
+                                                       "He is fine."]),
+        ('TS. Lan nói: “Giá tăng 1.500 đồng. TP. HCM đồng ý.”',
+         ["TS. Lan nói: “Giá tăng 1.500 đồng.", "TP. HCM đồng ý.”"]),
+        ('He said: "It is over." Then he left.', ['He said: "It is over."', "Then he left."]),
+    ],
+)
+def test_quoted_speech_is_split_into_its_sentences(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
 def test_a_block_without_inner_stops_is_one_sentence_without_pysbd(monkeypatch) -> None:
     import align.sentences as sentences
 
