@@ -78,6 +78,8 @@ class PageAligner:
         min_score: float | None = None,
         max_passes: int = 3,
         later_pass_extra: float = 0.02,
+        gap_relax: float = 0.03,
+        gap_edges: bool = False,
     ) -> None:
         self.embedder = embedder
         self.params = params or AlignParams()
@@ -86,6 +88,10 @@ class PageAligner:
         #: later passes pair text out of page order, which real pages rarely do: they need
         #: this much more margin
         self.later_pass_extra = later_pass_extra
+        #: between two pairs of the first pass, the threshold is this much lower
+        self.gap_relax = gap_relax
+        #: whether the stretches before the first and after the last pair count as gaps
+        self.gap_edges = gap_edges
         self._bg: dict[str, np.ndarray] = {}
 
     def background(self, lang: str) -> np.ndarray:
@@ -133,36 +139,73 @@ class PageAligner:
         )
 
     def _pairs(self, vi, en, xv, xe, cv, ce) -> list[Pair]:
-        p = self.params
-        bg_vi, bg_en = self.background(VI), self.background(EN)
+        """Pass 1 aligns both halves in page order; the gaps it leaves between two of its
+        pairs are aligned again with a lower threshold (a sentence sandwiched between
+        translations is likely one); later passes take what is left, out of order, with a
+        higher threshold."""
+        bg = (self.background(VI), self.background(EN))
+        streams = (vi, en, xv, xe, cv, ce)
         free_vi, free_en = list(range(len(vi))), list(range(len(en)))
-        pairs: list[Pair] = []
-        for n_pass in range(self.max_passes):
-            if not free_vi or not free_en:
+        first = self._align_subset(streams, free_vi, free_en, self.params, bg)
+        found = list(first)
+        if self.gap_relax and first:
+            relaxed = replace(self.params, threshold=self.params.threshold - self.gap_relax)
+            for gap_vi, gap_en in _gaps(first, len(vi), len(en), self.gap_edges):
+                found += self._align_subset(streams, gap_vi, gap_en, relaxed, bg)
+        stricter = replace(self.params, threshold=self.params.threshold + self.later_pass_extra)
+        for _ in range(1, self.max_passes):
+            used_vi = {i for f in found for i in f[0]}
+            used_en = {j for f in found for j in f[1]}
+            free_vi = [i for i in range(len(vi)) if i not in used_vi]
+            free_en = [j for j in range(len(en)) if j not in used_en]
+            if not found or not free_vi or not free_en:
                 break
-            if n_pass == 1:
-                p = replace(p, threshold=p.threshold + self.later_pass_extra)
-            src = Side(xv[free_vi], cv[free_vi], _breaks(vi, free_vi), xv)
-            tgt = Side(xe[free_en], ce[free_en], _breaks(en, free_en), xe)
-            found = []
-            for step in align_sides(src, tgt, p, bg_vi, bg_en):
-                if step.i1 == step.i0 or step.j1 == step.j0:
-                    continue
-                vs = [vi[free_vi[i]] for i in range(step.i0, step.i1)]
-                es = [en[free_en[j]] for j in range(step.j0, step.j1)]
-                if dedupe_key(" ".join(s.text for s in vs)) == dedupe_key(
-                    " ".join(s.text for s in es)
-                ):
-                    continue  # a "translation" identical to its source is no translation
-                found.append((step, Pair(vs, es, round(step.score, 4))))
-            if not found:
+            more = self._align_subset(streams, free_vi, free_en, stricter, bg)
+            if not more:
                 break
-            pairs.extend(pair for _, pair in found)
-            used_vi = {i for s, _ in found for i in range(s.i0, s.i1)}
-            used_en = {j for s, _ in found for j in range(s.j0, s.j1)}
-            free_vi = [f for i, f in enumerate(free_vi) if i not in used_vi]
-            free_en = [f for j, f in enumerate(free_en) if j not in used_en]
-        return pairs
+            found += more
+        return [pair for _, _, pair in found]
+
+    def _align_subset(self, streams, sub_vi: list[int], sub_en: list[int], params: AlignParams,
+                      bg) -> list[tuple[list[int], list[int], Pair]]:
+        """Align the chosen Vietnamese and English sentences (indices into the streams):
+        (vi positions, en positions, pair) for every bead that pairs text."""
+        vi, en, xv, xe, cv, ce = streams
+        if not sub_vi or not sub_en:
+            return []
+        src = Side(xv[sub_vi], cv[sub_vi], _breaks(vi, sub_vi), xv)
+        tgt = Side(xe[sub_en], ce[sub_en], _breaks(en, sub_en), xe)
+        found = []
+        for step in align_sides(src, tgt, params, *bg):
+            if step.i1 == step.i0 or step.j1 == step.j0:
+                continue
+            ivs = [sub_vi[i] for i in range(step.i0, step.i1)]
+            jes = [sub_en[j] for j in range(step.j0, step.j1)]
+            vs, es = [vi[i] for i in ivs], [en[j] for j in jes]
+            if dedupe_key(" ".join(s.text for s in vs)) == dedupe_key(
+                " ".join(s.text for s in es)
+            ):
+                continue  # a "translation" identical to its source is no translation
+            found.append((ivs, jes, Pair(vs, es, round(step.score, 4))))
+        return found
+
+
+def _gaps(found, n_vi: int, n_en: int, edges: bool) -> list[tuple[list[int], list[int]]]:
+    """Unaligned stretches of both streams between consecutive pairs of a monotonic pass
+    (and before the first / after the last pair when ``edges``), both sides non-empty."""
+    bounds = [(f[0][0], f[0][-1], f[1][0], f[1][-1]) for f in found]
+    bounds.sort()
+    out = []
+    prev_vi, prev_en = -1, -1
+    for k, (v0, v1, e0, e1) in enumerate([*bounds, (n_vi, n_vi, n_en, n_en)]):
+        inner = 0 < k < len(bounds)
+        if inner or edges:
+            gap_vi = list(range(prev_vi + 1, v0))
+            gap_en = list(range(prev_en + 1, e0))
+            if gap_vi and gap_en:
+                out.append((gap_vi, gap_en))
+        prev_vi, prev_en = max(prev_vi, v1), max(prev_en, e1)
+    return out
 
 
 def _bilingual(d: PageDraft) -> bool:

@@ -75,3 +75,30 @@ def test_translations_pair_and_the_rest_is_flagged() -> None:
     assert ("untranslated", EN_POOL[5]) in reasons
     assert ("boilerplate", "Bùi Đức |") in reasons
     assert ("duplicate", VI_POOL[0]) in reasons
+
+
+def test_gaps_lie_between_pairs_of_the_first_pass() -> None:
+    from align.mixed import _gaps
+
+    # pairs (vi positions, en positions, _): 1↔1 and 4↔5; streams of 7 vi and 8 en sentences
+    found = [([1], [1], None), ([4], [5], None)]
+    assert _gaps(found, 7, 8, edges=False) == [([2, 3], [2, 3, 4])]
+    assert _gaps(found, 7, 8, edges=True) == [([0], [0]), ([2, 3], [2, 3, 4]),
+                                               ([5, 6], [6, 7])]
+    assert _gaps([([0, 1], [0], None), ([2], [1], None)], 3, 2, edges=False) == []
+
+
+def test_a_relaxed_threshold_only_pairs_sentences_sandwiched_between_pairs() -> None:
+    # unrelated sentences: before the first pair, between the two pairs, after the last
+    page = "\n\n".join([VI_POOL[3], VI_POOL[0], VI_POOL[4], VI_POOL[1], VI_POOL[5],
+                        "Something else happened here.", EN_POOL[0], "Nothing to do with it.",
+                        EN_POOL[1], "Nor this one either."])
+    meaning = {**MEANING, "Something else happened here.": "x1", "Nothing to do with it.": "x2",
+               "Nor this one either.": "x3"}
+    strict = PageAligner(HashEmbedder(meaning), gap_relax=0.0).align_text(page, "p")
+    loose = PageAligner(HashEmbedder(meaning), gap_relax=2.0).align_text(page, "p")
+    anchors = {(VI_POOL[0], EN_POOL[0]), (VI_POOL[1], EN_POOL[1])}
+    assert {(p.vi_text, p.en_text) for p in strict.pairs} == anchors
+    # with a threshold low enough to pair anything, only the sandwiched pair is added
+    assert {(p.vi_text, p.en_text) for p in loose.pairs} == anchors | {
+        (VI_POOL[4], "Nothing to do with it.")}
