@@ -49,6 +49,9 @@ class AlignParams:
     skip: float = 0.0
     #: with ``local``: weight of the ratio margin (minus ``threshold``) added to the score
     margin_weight: float = 0.0
+    #: with ``local``: cost per point by which a merged bead's weakest sentence falls below
+    #: ``component_threshold`` (an unrelated sentence must not ride along)
+    local_component_weight: float = 0.0
     #: above this many DP cells, align a pooled coarse version first
     max_cells: int = 1_500_000
     #: sentences pooled into one coarse unit
@@ -72,6 +75,9 @@ class Side:
     #: what the other side searches for neighbours (default ``emb``); a page passes the whole
     #: half here when only a remainder of it is being aligned, so margins stay comparable
     pool: np.ndarray | None = None
+    #: sentence lengths for the length-agreement factor (default ``weights``); characters
+    #: judge length better than tokens, whose count varies with the script and vocabulary
+    lengths: np.ndarray | None = None
 
     def __len__(self) -> int:
         return self.emb.shape[0]
@@ -115,9 +121,11 @@ class _Scorer:
             b: knn_mean(w, pool_src, params.k, _rows(tband, len(w)), bg_src)
             for b, w in self.wy.items()
         }
-        self.lx = {a: _window_sums(src.weights, a) for a in sizes_src}
-        self.ly = {b: _window_sums(tgt.weights, b) for b in sizes_tgt}
-        self.ratio = float(np.sum(tgt.weights) / max(float(np.sum(src.weights)), 1e-6))
+        len_src = src.weights if src.lengths is None else src.lengths
+        len_tgt = tgt.weights if tgt.lengths is None else tgt.lengths
+        self.lx = {a: _window_sums(len_src, a) for a in sizes_src}
+        self.ly = {b: _window_sums(len_tgt, b) for b in sizes_tgt}
+        self.ratio = float(np.sum(len_tgt) / max(float(np.sum(len_src)), 1e-6))
         self.okx = {a: src.window_ok(a) for a in sizes_src}
         self.oky = {b: tgt.window_ok(b) for b in sizes_tgt}
         self.n, self.m = n, m
@@ -178,6 +186,9 @@ class _Scorer:
             s = self.local(a, b, r, j0s) - p.penalties[(a, b)]
             if p.margin_weight:  # the margin test decides what is a translation at all
                 s = s + p.margin_weight * (self.margin(a, b, r, j0s) - p.threshold)
+            if p.local_component_weight and (a > 1 or b > 1):
+                worst, _ = self.component_margin(a, b, r, j0s)
+                s = s + p.local_component_weight * np.minimum(0.0, worst - p.component_threshold)
             return np.where(self.oky[b][j0s], s, -1e9)
         margin = self.margin(a, b, r, j0s)
         weight = 2.0 + p.size_weight * (a + b - 2)
