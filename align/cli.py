@@ -317,8 +317,9 @@ def _jsonable(obj):
 @click.option("--learn-chrome/--no-learn-chrome", default=True, show_default=True,
               help="Treat short lines recurring on many pages of a site as boilerplate.")
 @click.option("--batch-pages", type=click.IntRange(1, 10000), default=32, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 1), default=1, show_default=True,
-              help="Reserved: one process measured fastest on 2 cores (see README).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes in all: from 2 on, helpers read and split the next pages while "
+                   "this one embeds (see README for when that pays).")
 @click.option("--restart", is_flag=True, help="Ignore an earlier run's journal; start over.")
 @click.option("--strict", is_flag=True, help="Exit non-zero if any page was unreadable.")
 @click.option("-q", "--quiet", is_flag=True)
@@ -335,7 +336,7 @@ def corpus_cmd(inputs, output, leftovers, pattern, fmt, plain, min_score, dedupe
     opts = CorpusOptions(output=output, leftovers=leftovers, fmt="plain" if plain else fmt,
                          min_score=min_score, dedupe=dedupe, learn_chrome=learn_chrome,
                          batch_pages=batch_pages, restart=restart, model=model or "default",
-                         html=html, max_page_mb=max_page_mb)
+                         html=html, max_page_mb=max_page_mb, workers=workers)
     aligner = PageAligner(_encoder(model, device, batch_size, allow_download),
                           min_score=min_score)
     progress = None if quiet else _progress()

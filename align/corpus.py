@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +46,9 @@ class CorpusOptions:
     model: str = "default"
     html: bool | None = None  # None: HTML pages are detected by name or first bytes
     max_page_mb: float | None = None  # None: reader.DEFAULT_MAX_PAGE_MB
+    #: processes in all: with more than one, helpers read and split the next batch of pages
+    #: while this process embeds and aligns the current one
+    workers: int = 1
 
     def signature(self, inputs: list[str], pattern: str) -> dict:
         return {"inputs": inputs, "glob": pattern, "format": self.fmt,
@@ -120,16 +125,7 @@ class CorpusRun:
                 self._reload_seen()
             todo = [r for r in refs if r.name not in state.done]
             self.stats.skipped = len(refs) - len(todo)
-            for i in range(0, len(todo), self.opts.batch_pages):
-                batch = todo[i : i + self.opts.batch_pages]
-                drafts: list[tuple[PageRef, PageDraft | str]] = []
-                for ref in batch:
-                    try:
-                        site_chrome = chrome.chrome_for(ref.site) if chrome else frozenset()
-                        drafts.append((ref, draft_page(self.opts.read(ref), ref.name,
-                                                       site_chrome, normalized=True)))
-                    except AlignError as exc:
-                        drafts.append((ref, str(exc)))
+            for drafts in self._drafted_batches(todo, chrome):
                 good = [d for _, d in drafts if not isinstance(d, str)]
                 results = iter(self.aligner.align_drafts(good))
                 for ref, d in drafts:
@@ -141,6 +137,38 @@ class CorpusRun:
                     self.progress(self.stats)
         self.stats.seconds = time.perf_counter() - start
         return self.stats
+
+    def _drafted_batches(
+        self, todo: list[PageRef], chrome: ChromeLearner | None
+    ) -> Iterator[list[tuple[PageRef, PageDraft | str]]]:
+        """Batches of pages read and split (or the reason they could not be), in order.
+
+        With ``workers`` > 1 the next batch is drafted by helper processes while the caller
+        embeds the current one; at most two batches are held at a time.
+        """
+        size = self.opts.batch_pages
+        jobs = [[(ref, chrome.chrome_for(ref.site) if chrome else frozenset())
+                 for ref in todo[i : i + size]] for i in range(0, len(todo), size)]
+        if self.opts.workers <= 1:
+            for job in jobs:
+                yield _draft_pages(job, self.opts)
+            return
+        helpers = self.opts.workers - 1
+        # fork on Linux: helpers only read and split text, they never touch torch's threads;
+        # spawn elsewhere (and where fork is missing)
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context(
+            "fork" if sys.platform.startswith("linux") and "fork" in methods else "spawn")
+        with ProcessPoolExecutor(helpers, mp_context=context) as pool:
+            def submit(job) -> list[Future]:
+                step = max(1, -(-len(job) // helpers))
+                return [pool.submit(_draft_pages, job[k : k + step], self.opts)
+                        for k in range(0, len(job), step)]
+
+            ahead = submit(jobs[0]) if jobs else []
+            for n in range(len(jobs)):
+                current, ahead = ahead, submit(jobs[n + 1]) if n + 1 < len(jobs) else []
+                yield [d for fut in current for d in fut.result()]
 
     def _learn_chrome(self, refs: list[PageRef]) -> ChromeLearner:
         learner = ChromeLearner()
@@ -200,3 +228,17 @@ class CorpusRun:
         self.stats.errors += 1
         self.stats.error_pages.append((ref.name, message))
         print(f"align: skipped {message}", file=sys.stderr)
+
+
+def _draft_pages(
+    job: list[tuple[PageRef, frozenset[int]]], opts: CorpusOptions
+) -> list[tuple[PageRef, PageDraft | str]]:
+    """Read and split pages (in a helper process or not): each a draft or an error message."""
+    out: list[tuple[PageRef, PageDraft | str]] = []
+    for ref, site_chrome in job:
+        try:
+            out.append((ref, draft_page(opts.read(ref), ref.name, site_chrome,
+                                        normalized=True)))
+        except AlignError as exc:
+            out.append((ref, str(exc)))
+    return out

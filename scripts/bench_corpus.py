@@ -1,11 +1,12 @@
 """Benchmark ``align corpus`` on synthetic pages: throughput, memory, overhead over embedding.
 
 Writes N synthetic mixed pages (from IWSLT15 dev talks, see ``synth_pages.py``) to a temporary
-directory, runs a corpus build over them with the real model, then embeds every sentence of
-those pages once with the same encoder. Prints one JSON object; ``ratio_total_to_embed`` is
-the whole run's time over that embedding-only time (target ≤ 1.3).
+directory, runs a corpus build over them with the real model once per ``--workers`` value, then
+embeds every sentence of those pages once with the same encoder. Prints one JSON object per
+run; ``ratio_total_to_embed`` is the whole run's time over that embedding-only time (target
+≤ 1.3), ``speed_vs_first`` compares the runs of one invocation (same machine, same load).
 
-    python scripts/bench_corpus.py --pages 500
+    python scripts/bench_corpus.py --pages 500 --workers 1,2
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--batch-pages", type=int, default=32)
     ap.add_argument("--model", default=None)
+    ap.add_argument("--workers", default="1", help="comma-separated values to compare")
     args = ap.parse_args()
 
     from align.api import load_encoder
@@ -51,24 +53,29 @@ def main() -> None:
         aligner = PageAligner(encoder)
         aligner.background("vi"), aligner.background("en")
         encoder.encode(["warm up"])
-        opts = CorpusOptions(output=Path(tmp) / "corpus.tsv", batch_pages=args.batch_pages)
-        start = time.perf_counter()
-        stats = CorpusRun(aligner, opts).run([str(root.parent)])
-        total = time.perf_counter() - start
+        runs = []
+        for workers in (int(w) for w in args.workers.split(",")):
+            opts = CorpusOptions(output=Path(tmp) / f"corpus-{workers}.tsv",
+                                 batch_pages=args.batch_pages, workers=workers)
+            start = time.perf_counter()
+            stats = CorpusRun(aligner, opts).run([str(root.parent)])
+            runs.append((workers, stats, time.perf_counter() - start))
         texts = sorted({s.text for p in pages for s in draft_page(p.text).sentences})
         start = time.perf_counter()
         encoder.encode(texts)
         embed = time.perf_counter() - start
-    print(json.dumps({
-        "bench": "corpus", "pages": stats.pages, "pairs": stats.pairs,
-        "sentences": stats.sentences, "unique_sentences": len(texts),
-        "seconds": round(total, 2), "embed_once_seconds": round(embed, 2),
-        "ratio_total_to_embed": round(total / embed, 3),
-        "pages_per_s": round(stats.pages / total, 3),
-        "pairs_per_s": round(stats.pairs / total, 2),
-        "sentences_per_s": round(stats.sentences / total, 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-    }))
+    for workers, stats, total in runs:
+        print(json.dumps({
+            "bench": "corpus", "workers": workers, "pages": stats.pages, "pairs": stats.pairs,
+            "sentences": stats.sentences, "unique_sentences": len(texts),
+            "seconds": round(total, 2), "embed_once_seconds": round(embed, 2),
+            "ratio_total_to_embed": round(total / embed, 3),
+            "speed_vs_first": round(runs[0][2] / total, 3),
+            "pages_per_s": round(stats.pages / total, 3),
+            "pairs_per_s": round(stats.pairs / total, 2),
+            "sentences_per_s": round(stats.sentences / total, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        }))
 
 
 if __name__ == "__main__":

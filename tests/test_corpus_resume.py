@@ -94,3 +94,14 @@ def test_a_second_run_on_the_same_output_is_refused(tmp_path) -> None:
     with Journal(out, opts.signature([str(root)], "*"), {"pairs": out}), pytest.raises(
             OutputError, match="another align corpus run"):
         _run(root, out)
+
+
+def test_helper_processes_write_exactly_what_one_process_writes(tmp_path) -> None:
+    root = _pages(tmp_path / "in", n=20)
+    one, three = tmp_path / "one.tsv", tmp_path / "three.tsv"
+    _run(root, one, batch_pages=3)
+    stats = _run(root, three, batch_pages=3, workers=3)
+    assert stats.errors == 1 and stats.pages == 21
+    assert three.read_bytes() == one.read_bytes()
+    assert three.with_suffix(".left.tsv").read_bytes() == one.with_suffix(
+        ".left.tsv").read_bytes()
