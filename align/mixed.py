@@ -16,7 +16,7 @@ from importlib import resources
 import numpy as np
 
 from .blocks import classify_blocks, split_blocks
-from .embedder import Embedder, embed_unique
+from .embedder import CachedEmbedder, Embedder, embed_unique
 from .normalize import dedupe_key, normalize_page
 from .records import (
     EN,
@@ -80,8 +80,11 @@ class PageAligner:
         later_pass_extra: float = 0.02,
         gap_relax: float = 0.03,
         gap_edges: bool = False,
+        cache_texts: int = 50_000,
     ) -> None:
-        self.embedder = embedder
+        #: sentences repeat across the pages of a site: the most recent ``cache_texts`` vectors
+        #: are kept (about 1.5 kB each with the default model), so each is embedded once
+        self.embedder: Embedder = CachedEmbedder(embedder, cache_texts) if cache_texts else embedder
         self.params = params or AlignParams()
         self.min_score = min_score
         self.max_passes = max_passes
