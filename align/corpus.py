@@ -41,7 +41,7 @@ class CorpusOptions:
     min_score: float | None = None
     dedupe: bool = True
     learn_chrome: bool = True
-    batch_pages: int = 32
+    batch_pages: int = 128
     restart: bool = False
     model: str = "default"
     html: bool | None = None  # None: HTML pages are detected by name or first bytes
