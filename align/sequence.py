@@ -75,12 +75,21 @@ class Side:
     #: what the other side searches for neighbours (default ``emb``); a page passes the whole
     #: half here when only a remainder of it is being aligned, so margins stay comparable
     pool: np.ndarray | None = None
+    #: window vectors by size, when computed otherwise (``scripts/bench_window.py`` passes
+    #: embeddings of the concatenated sentences); by default the token-weighted mean
+    windows: dict[int, np.ndarray] | None = None
     #: sentence lengths for the length-agreement factor (default ``weights``); characters
     #: judge length better than tokens, whose count varies with the script and vocabulary
     lengths: np.ndarray | None = None
 
     def __len__(self) -> int:
         return self.emb.shape[0]
+
+    def window(self, size: int) -> np.ndarray:
+        """Normalised vectors of every window of ``size`` consecutive sentences."""
+        if self.windows is not None and size in self.windows:
+            return self.windows[size]
+        return window_vectors(self.emb, self.weights, size)
 
     def window_ok(self, size: int) -> np.ndarray:
         """For each window start, whether the window of ``size`` stays within allowed joins."""
@@ -108,8 +117,8 @@ class _Scorer:
         # neighbours: source windows look among target sentences, and the reverse
         sizes_src = {1} | {a for a, _ in params.types}
         sizes_tgt = {1} | {b for _, b in params.types}
-        self.wx = {a: window_vectors(src.emb, src.weights, a) for a in sizes_src}
-        self.wy = {b: window_vectors(tgt.emb, tgt.weights, b) for b in sizes_tgt}
+        self.wx = {a: src.window(a) for a in sizes_src}
+        self.wy = {b: tgt.window(b) for b in sizes_tgt}
         pool_src = src.emb if src.pool is None else src.pool
         pool_tgt = tgt.emb if tgt.pool is None else tgt.pool
         tband = band.transposed(m) if band is not None else None
