@@ -35,8 +35,8 @@ from align.sequence import AlignParams, Side, align_sides
 GRID = {
     "margin_weight": [1.0, 2.0, 3.0],
     "threshold": [0.93, 0.95, 0.97],
-    "skip": [-0.02, -0.05, -0.1],
-    "local_component_weight": [0.0, 1.0, 2.0],
+    "skip": [-0.02, -0.05],
+    "local_component_weight": [0.0, 1.0],
     "component_threshold": [0.97, 1.0],
 }
 
