@@ -49,6 +49,15 @@ _START = re.compile(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
     re.IGNORECASE | re.DOTALL,
 )
+#: A fragment: the text opens with a block-level or head element (a saved article body such as
+#: ``<div class="content"><p>…``); it also has to close some element, so a plain-text page
+#: that merely starts with "<p>" stays text.
+_FRAGMENT_START = re.compile(
+    r"^\s*(?:<!--.*?-->\s*)*<(?:" + "|".join(sorted(BLOCK | {"head", "meta", "title", "link"}))
+    + r")(?:\s[^<>]*)?/?>",
+    re.IGNORECASE | re.DOTALL,
+)
+_CLOSING = re.compile(r"</[A-Za-z][A-Za-z0-9]*\s*>")
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 _WS = re.compile(r"[ \t\n\r\f]+")  # HTML whitespace only: &nbsp; and friends survive
 
@@ -62,8 +71,12 @@ def is_html_name(name: str) -> bool:
 
 
 def looks_like_html(text: str) -> bool:
-    """The text starts like an HTML document (``<!doctype html>`` or ``<html``)."""
-    return bool(_START.match(text[:4096].lstrip("\ufeff")))
+    """The text starts like an HTML document (``<!doctype html>``, ``<html``) or like a saved
+    fragment of one (``<div …>``, ``<p>``, ``<meta …>`` … with a closing tag further on)."""
+    head = text[:4096].lstrip("\ufeff")
+    if _START.match(head):
+        return True
+    return bool(_FRAGMENT_START.match(head)) and bool(_CLOSING.search(text, 0, 65536))
 
 
 def declared_charset(data: bytes) -> str | None:

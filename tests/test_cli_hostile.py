@@ -84,3 +84,10 @@ def test_html_pages_are_read_as_text_blocks_unless_told_otherwise(tmp_path) -> N
     plain.write_text("<p>Một đoạn tiếng Việt.</p>", encoding="utf-8")
     rc, _, _ = _align("mixed", plain, "--leftovers", left, "-q", "--html")
     assert rc == 0 and left.read_text(encoding="utf-8").endswith("\tMột đoạn tiếng Việt.\n")
+    fragment = tmp_path / "saved.txt"  # an article body saved without its document
+    fragment.write_text('<div class="content"><p>Một đoạn <b>tiếng Việt</b>.</p>'
+                        "<script>var x = '<p>';</script></div>", encoding="utf-8")
+    rc, _, _ = _align("mixed", fragment, "--leftovers", left, "-q")
+    assert rc == 0 and left.read_text(encoding="utf-8").endswith("\tMột đoạn tiếng Việt.\n")
+    rc, _, _ = _align("mixed", fragment, "--leftovers", left, "-q", "--no-html")
+    assert rc == 0 and "<script>" in left.read_text(encoding="utf-8")

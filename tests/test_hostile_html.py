@@ -80,7 +80,12 @@ def test_detection() -> None:
     assert looks_like_html("\ufeff  <!DOCTYPE html>\n<html>")
     assert looks_like_html("<?xml version='1.0'?>\n<!-- saved --><html xmlns='x'>")
     assert not looks_like_html("Trang <html> được nhắc tới trong câu.")
-    assert not looks_like_html("<p>a fragment</p>")
+    assert looks_like_html("<p>a fragment</p>")
+    assert looks_like_html('<!-- saved -->\n<div class="content">\n<p>Hà Nội</p></div>')
+    assert looks_like_html('<meta charset="utf-8">\n<title>Tin</title>\n<p>Hà Nội')
+    assert not looks_like_html("<p> opens a page of plain text that never closes a tag.")
+    assert not looks_like_html("<Việt Nam> là tên một tờ báo </Việt Nam>")
+    assert not looks_like_html("<pre-release> notes</b>")
     assert declared_charset(b'<meta http-equiv="Content-Type" content="text/html; '
                             b'charset=windows-1258">') == "windows-1258"
     assert declared_charset(b"<p>no meta</p>") is None
