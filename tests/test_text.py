@@ -123,7 +123,9 @@ def test_html_is_detected_by_name_or_content_and_can_be_forced(tmp_path) -> None
     doc = f"<!DOCTYPE html><html><body>{body}</body></html>"
     assert page_text(doc.encode(), "p.txt") == "Một & hai\n\nBa"
     assert page_text(body.encode(), "p.htm") == "Một & hai\n\nBa"
-    assert page_text(body.encode(), "p.txt") == body.replace("&amp;", "&")  # plain text
+    assert page_text(body.encode(), "p.txt") == "Một & hai\n\nBa"  # a saved fragment
+    assert page_text(body.encode(), "p.txt", html=False) == body.replace("&amp;", "&")
+    assert page_text(b"<p> opens a line of text.", "p.txt") == "<p> opens a line of text."
     assert page_text(body.encode(), "p.txt", html=True) == "Một & hai\n\nBa"
     assert page_text(doc.encode(), "p.html", html=False).startswith("<!DOCTYPE html>")
     gz = tmp_path / "p.html.gz"
