@@ -42,8 +42,9 @@ def _page_options(f: Callable) -> Callable:
     """--html/--no-html and --max-page-mb: how page files are read."""
     f = _max_page_option(f)
     return click.option("--html/--no-html", "html", default=None,
-                        help="Read pages as HTML and keep only their text blocks "
-                             "[default: by name (.html, .htm) or by content (<!doctype html)].")(f)
+                        help="Read pages as HTML and keep only their text blocks [default: by "
+                             "name (.html, .htm) or by content (<!doctype html>, <html>, or a "
+                             "fragment such as <div>…</div>)].")(f)
 
 
 def _encoder(model, device, batch_size, allow_download):

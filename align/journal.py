@@ -18,6 +18,7 @@ from pathlib import Path
 from .files import OutputError
 
 VERSION = 1
+RESUME_HINT = "rerun to resume from the last complete page"
 
 
 @dataclass
@@ -46,7 +47,7 @@ class Journal:
         try:
             self._lock = open(self.lock_path, "w")
         except OSError as exc:
-            raise OutputError(f"{self.lock_path}: cannot create ({exc.strerror})") from exc
+            raise _failed(self.lock_path, "create", exc) from exc
         try:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
@@ -82,13 +83,13 @@ class Journal:
                 f.truncate(state.offsets.get(key, 0))
                 f.seek(0, os.SEEK_END)
             except OSError as exc:
-                raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+                raise _failed(path, "write", exc) from exc
             self.files[key] = f
         mode = "a" if state.done else "w"
         try:
             self._journal = open(self.path, mode, encoding="utf-8")
         except OSError as exc:
-            raise OutputError(f"{self.path}: cannot write ({exc.strerror or exc})") from exc
+            raise _failed(self.path, "write", exc) from exc
         if not state.done:
             self._append({"version": VERSION, "signature": self.signature})
         return state
@@ -100,7 +101,7 @@ class Journal:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise OutputError(f"{self.path}: cannot read ({exc.strerror or exc})") from exc
+            raise _failed(self.path, "read", exc) from exc
         done: set[str] = set()
         offsets: dict[str, int] = {k: 0 for k in self.outputs}
         good = 0
@@ -126,7 +127,7 @@ class Journal:
             with open(self.path, "r+b") as f:  # drop a torn tail so appends stay line-aligned
                 f.truncate(good)
         except OSError as exc:
-            raise OutputError(f"{self.path}: cannot write ({exc.strerror or exc})") from exc
+            raise _failed(self.path, "write", exc) from exc
         return JournalState(done, offsets)
 
     def write_page(self, page: str, chunks: dict[str, bytes]) -> None:
@@ -141,8 +142,7 @@ class Journal:
                 os.fsync(f.fileno())
                 offsets[key] = f.tell()
             except OSError as exc:
-                raise OutputError(f"{self.outputs[key]}: cannot write ({exc.strerror or exc}); "
-                                  "rerun to resume from the last complete page") from exc
+                raise _failed(self.outputs[key], "write", exc, RESUME_HINT) from exc
         self._append({"page": page, "offsets": offsets})
 
     def _append(self, rec: dict) -> None:
@@ -154,5 +154,10 @@ class Journal:
             self._journal.flush()
             os.fsync(self._journal.fileno())
         except OSError as exc:
-            raise OutputError(f"{self.path}: cannot write ({exc.strerror or exc}); "
-                              "rerun to resume from the last complete page") from exc
+            raise _failed(self.path, "write", exc, RESUME_HINT) from exc
+
+
+def _failed(path: Path, verb: str, exc: OSError, hint: str = "") -> OutputError:
+    """The one-line error for an output or journal that cannot be read or written."""
+    return OutputError(f"{path}: cannot {verb} ({exc.strerror or exc})"
+                       + (f"; {hint}" if hint else ""))

@@ -26,7 +26,7 @@ PARALLEL_PARAMS = AlignParams(
     skip=-0.05,
     threshold=0.95,
     margin_weight=3.0,
-    local_component_weight=1.0,
+    component_weight=1.0,
     component_threshold=1.0,
     penalties={t: 0.0 for t in [(1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 4), (4, 1),
                                 (2, 3), (3, 2)]},
@@ -92,8 +92,9 @@ class DocAligner:
             xs, cs = vecs[pos : pos + n], counts[pos : pos + n]
             xt, ct = vecs[pos + n : pos + n + m], counts[pos + n : pos + n + m]
             pos += n + m
-            steps = align_sides(Side(xs, cs, lengths=_chars(src)),
-                                Side(xt, ct, lengths=_chars(tgt)), self.params, bg, bg)
+            steps = align_sides(Side(xs, cs, lengths=char_lengths(src)),
+                                Side(xt, ct, lengths=char_lengths(tgt)),
+                                self.params, bg, bg)
             out.append([
                 Bead(tuple(range(s.i0, s.i1)), tuple(range(s.j0, s.j1)),
                      s.score if s.i1 > s.i0 and s.j1 > s.j0 else None)
@@ -103,7 +104,7 @@ class DocAligner:
         return out
 
 
-def _chars(sentences: list[str]) -> np.ndarray:
+def char_lengths(sentences: list[str]) -> np.ndarray:
     """Sentence lengths in characters (at least 1), for the length-agreement factor."""
     return np.fromiter((max(len(s), 1) for s in sentences), dtype=np.float64,
                        count=len(sentences))

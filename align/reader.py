@@ -196,7 +196,7 @@ def page_text(data: bytes, name: str, html: bool | None = None) -> str:
     """Decoded, HTML-stripped (or entity-decoded) and normalised text of a page's bytes.
 
     ``html``: True/False force the choice; None decides by the name (``.html``, ``.htm``)
-    or by the first bytes (``<!doctype html``, ``<html``).
+    or by the first bytes (``html.looks_like_html``: a document or a saved fragment).
     """
     text = decode(data, name)
     if html is None:

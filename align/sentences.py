@@ -76,7 +76,7 @@ def split_sentences(text: str, lang: str = "en") -> list[str]:
     text = text.strip()
     if not text:
         return []
-    if not any(c in _TERMINATORS for c in text.rstrip(_CLOSERS)[:-1]):
+    if _one_sentence_at_most(text):
         return [text]  # one sentence at most: pysbd is the costly part of reading a page
     masked = _VI_ABBR.sub(lambda m: m.group(1) + _MASK, text)
     sentences: list[str] = []
@@ -87,6 +87,12 @@ def split_sentences(text: str, lang: str = "en") -> list[str]:
                 if sent:
                     sentences.append(sent)
     return _attach_fragments(sentences)
+
+
+def _one_sentence_at_most(text: str) -> bool:
+    """No sentence-ending mark before the last one (closing quotes and brackets aside):
+    nothing a segmenter could split."""
+    return not any(c in _TERMINATORS for c in text.rstrip(_CLOSERS)[:-1])
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -113,12 +119,12 @@ def _split_quotes(segment: str) -> list[str]:
     (``Ông nói: "Câu một. Câu hai."``) stays one unit; aligners need the sentences, and
     the translation is split the same way.
     """
-    if not any(c in _TERMINATORS for c in segment.rstrip(_CLOSERS)[:-1]):
+    if _one_sentence_at_most(segment):
         return [segment]
     cuts: list[int] = []
     for start, end in _quoted_spans(segment):
         inner = segment[start:end]
-        if not any(c in _TERMINATORS for c in inner.rstrip(_CLOSERS)[:-1]):
+        if _one_sentence_at_most(inner):
             continue
         pos = 0
         for k, piece in enumerate(_segmenter().segment(inner)):

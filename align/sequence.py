@@ -29,8 +29,8 @@ class AlignParams:
         }
     )
     #: in a many-to-one bead, a single sentence whose margin against the other side falls
-    #: below this costs ``component_weight`` per point: an unrelated sentence glued to a true
-    #: pair must not ride along
+    #: below this costs ``component_weight`` per point (with either score): an unrelated
+    #: sentence glued to a true pair must not ride along
     component_threshold: float = 0.99
     component_weight: float = 4.0
     #: how much a bead's gain grows with its number of sentences (0: every bead weighs the
@@ -49,9 +49,6 @@ class AlignParams:
     skip: float = 0.0
     #: with ``local``: weight of the ratio margin (minus ``threshold``) added to the score
     margin_weight: float = 0.0
-    #: with ``local``: cost per point by which a merged bead's weakest sentence falls below
-    #: ``component_threshold`` (an unrelated sentence must not ride along)
-    local_component_weight: float = 0.0
     #: above this many DP cells, align a pooled coarse version first
     max_cells: int = 1_500_000
     #: sentences pooled into one coarse unit
@@ -195,9 +192,9 @@ class _Scorer:
             s = self.local(a, b, r, j0s) - p.penalties[(a, b)]
             if p.margin_weight:  # the margin test decides what is a translation at all
                 s = s + p.margin_weight * (self.margin(a, b, r, j0s) - p.threshold)
-            if p.local_component_weight and (a > 1 or b > 1):
+            if p.component_weight and (a > 1 or b > 1):
                 worst, _ = self.component_margin(a, b, r, j0s)
-                s = s + p.local_component_weight * np.minimum(0.0, worst - p.component_threshold)
+                s = s + p.component_weight * np.minimum(0.0, worst - p.component_threshold)
             return np.where(self.oky[b][j0s], s, -1e9)
         margin = self.margin(a, b, r, j0s)
         weight = 2.0 + p.size_weight * (a + b - 2)

@@ -31,7 +31,7 @@ from bench_parallel import iwslt_docs, textberg_docs
 from align.beads import Bead
 from align.metrics import score_documents
 from align.mixed import background_sentences
-from align.parallel import PARALLEL_PARAMS, _chars
+from align.parallel import PARALLEL_PARAMS, char_lengths
 from align.sequence import Side, align_sides
 from align.similarity import window_vectors
 
@@ -71,7 +71,7 @@ def run(name: str, docs, encoder, bg) -> dict:
             real = real_windows(sents, table)
             for k in SIZES:
                 cos[k].append(np.sum(real[k] * window_vectors(emb, weights, k), axis=1))
-            sides[key] = (emb, weights, real, _chars(sents))
+            sides[key] = (emb, weights, real, char_lengths(sents))
         for mode in preds:
             s_emb, s_w, s_real, s_len = sides["src"]
             t_emb, t_w, t_real, t_len = sides["tgt"]

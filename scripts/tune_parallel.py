@@ -28,7 +28,7 @@ from datasets import IWSLT_DEV_SPLITS
 from align.beads import Bead
 from align.metrics import score_documents
 from align.mixed import background_sentences
-from align.parallel import PARALLEL_PARAMS, _chars
+from align.parallel import PARALLEL_PARAMS, char_lengths
 from align.sequence import AlignParams, Side, align_sides
 
 #: the grid: every combination is tried (keep it small, each costs ~10 s)
@@ -36,7 +36,7 @@ GRID = {
     "margin_weight": [1.0, 2.0, 3.0],
     "threshold": [0.93, 0.95, 0.97],
     "skip": [-0.02, -0.05],
-    "local_component_weight": [0.0, 1.0],
+    "component_weight": [0.0, 1.0],
     "component_threshold": [0.97, 1.0],
 }
 
@@ -77,7 +77,7 @@ def score_set(docs, table, bg, params: AlignParams) -> float:
         for sents in (src, tgt):
             vecs = np.stack([table[t][0] for t in sents])
             counts = np.maximum(np.array([table[t][1] for t in sents], dtype=np.float32), 1)
-            sides.append(Side(vecs, counts, lengths=_chars(sents)))
+            sides.append(Side(vecs, counts, lengths=char_lengths(sents)))
         steps = align_sides(sides[0], sides[1], params, bg, bg)
         scored.append((gold, [Bead(tuple(range(s.i0, s.i1)), tuple(range(s.j0, s.j1)))
                               for s in steps]))
@@ -95,7 +95,7 @@ def main() -> None:
     keys = list(GRID)
     for values in itertools.product(*(GRID[k] for k in keys)):
         setting = dict(zip(keys, values, strict=True))
-        if not setting["local_component_weight"] and setting["component_threshold"] != 1.0:
+        if not setting["component_weight"] and setting["component_threshold"] != 1.0:
             continue  # the threshold means nothing without its weight
         params = replace(PARALLEL_PARAMS, **setting)
         f1 = {name: round(score_set(docs, table, bg, params), 4) for name, docs in sets.items()}

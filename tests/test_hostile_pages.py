@@ -9,7 +9,6 @@ TSV written parses back to the same rows.
 from __future__ import annotations
 
 import html
-import io
 import unicodedata
 
 from hypothesis import given, settings
@@ -19,9 +18,14 @@ from align.mixed import PageAligner, draft_page
 from align.reader import page_text
 from align.records import EN, VI
 from align.sentences import split_sentences
-from align.writers import LEFTOVER_COLUMNS, PAIR_COLUMNS, RowWriter, leftover_rows, pair_rows
 from tests.conftest import ROOT, HashEmbedder
-from tests.test_mixed_invariants import EN_POOL, MEANING, NOISE, VI_POOL
+from tests.test_mixed_invariants import (
+    EN_POOL,
+    MEANING,
+    NOISE,
+    VI_POOL,
+    check_page_invariants,
+)
 
 
 def _gold_pairs() -> list[tuple[str, str]]:
@@ -79,17 +83,7 @@ def test_any_form_of_a_page_reads_and_aligns_like_its_text(lines: list[str], for
         (b.text, b.lang, b.kind) for b in plain.blocks]
 
     result = PageAligner(HashEmbedder(MEANINGS)).align_drafts([draft])[0]
-    in_pairs = [s.index for p in result.pairs for s in (*p.vi, *p.en)]
-    in_left = [i for left in result.leftovers for i in left.sentences]
-    assert sorted(in_pairs + in_left) == [s.index for s in result.sentences]
-    for p in result.pairs:
-        assert all(s.lang == VI for s in p.vi) and all(s.lang == EN for s in p.en)
-    for rows, cols in ((list(pair_rows(result)), PAIR_COLUMNS),
-                       (list(leftover_rows(result)), LEFTOVER_COLUMNS)):
-        buf = io.StringIO()
-        RowWriter(buf, cols).write(rows)
-        parsed = [ln.split("\t") for ln in buf.getvalue().split("\n")[1:-1]]
-        assert parsed == [[r[c] for c in cols] for r in rows]
+    check_page_invariants(result)
 
 
 def _mojibake(text: str) -> bytes:
