@@ -7,11 +7,12 @@
 
 from __future__ import annotations
 
-from .api import align_files, align_page, load_encoder
-from .errors import AlignError, InputError, ModelError
-from .mixed import PageAligner, draft_page
-from .records import Block, Leftover, PageAlignment, Pair, Sentence
-from .sequence import AlignParams
+from align.aligners.mixed import PageAligner
+from align.aligners.sequence import AlignParams
+from align.api import align_files, align_page, load_encoder
+from align.errors import AlignError, InputError, ModelError
+from align.records import Block, Leftover, PageAlignment, Pair, Sentence
+from align.text.page import draft_page
 
 __version__ = "0.1.0"
 __all__ = [

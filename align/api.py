@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .embedder import Embedder
-from .mixed import PageAligner, draft_page
-from .reader import read_page
-from .records import PageAlignment
-from .sequence import AlignParams
+from align.aligners.mixed import PageAligner
+from align.aligners.sequence import AlignParams
+from align.embed.embedder import Embedder
+from align.io.reader import read_page
+from align.records import PageAlignment
+from align.text.page import draft_page
 
 
 def load_encoder(
@@ -18,7 +19,7 @@ def load_encoder(
     allow_download: bool = False,
 ) -> Embedder:
     """The sentence-transformers encoder (default: the embedded multilingual-e5-small)."""
-    from .encoder import Encoder
+    from align.embed.encoder import Encoder
 
     return Encoder.load(model, device=device, batch_size=batch_size, allow_download=allow_download)
 

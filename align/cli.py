@@ -11,10 +11,10 @@ from pathlib import Path
 
 import click
 
-from .errors import AlignError
-from .files import atomic_output, silence_stdout
-from .reader import DEFAULT_MAX_PAGE_MB
-from .writers import LEFTOVER_COLUMNS, PAIR_COLUMNS, RowWriter, leftover_rows, pair_rows
+from align.errors import AlignError
+from align.io.files import atomic_output, silence_stdout
+from align.io.reader import DEFAULT_MAX_PAGE_MB
+from align.io.writers import LEFTOVER_COLUMNS, PAIR_COLUMNS, RowWriter, leftover_rows, pair_rows
 
 
 def _model_options(f: Callable) -> Callable:
@@ -48,7 +48,7 @@ def _page_options(f: Callable) -> Callable:
 
 
 def _encoder(model, device, batch_size, allow_download):
-    from .api import load_encoder
+    from align.api import load_encoder
 
     return load_encoder(model, device=device, batch_size=batch_size,
                         allow_download=allow_download)
@@ -84,7 +84,7 @@ def model_cmd(check, model, device, batch_size, allow_download) -> None:
     for key, value in enc.describe().items():
         click.echo(f"{key}: {value}")
     if check:
-        from .selfcheck import self_check
+        from align.embed.selfcheck import self_check
 
         ok, lines = self_check(enc)
         for line in lines:
@@ -117,8 +117,9 @@ def _stem(path: str) -> str:
 def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, quiet,
               html, max_page_mb, model, device, batch_size, allow_download) -> None:
     """Align mixed vi/en PAGEs into sentence pairs and flagged leftovers (- = stdin)."""
-    from .mixed import PageAligner, draft_page
-    from .reader import max_bytes_for, read_page
+    from align.aligners.mixed import PageAligner
+    from align.io.reader import max_bytes_for, read_page
+    from align.text.page import draft_page
 
     if out_dir is not None and (output or leftovers):
         raise click.UsageError("--out-dir writes its own files; drop -o/--leftovers")
@@ -135,7 +136,7 @@ def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, qu
             failures += 1
     if not drafts_ok:
         sys.exit(2)
-    from .api import LazyEncoder
+    from align.api import LazyEncoder
 
     encoder = LazyEncoder(model=model, device=device, batch_size=batch_size,
                           allow_download=allow_download)
@@ -226,9 +227,9 @@ def parallel_cmd(src, tgt, output, fmt, src_dir, tgt_dir, pairs_list, stats, max
     """Align two documents with one sentence per line (or many pairs, --src-dir/--tgt-dir)."""
     import json
 
-    from .beads import format_bead
-    from .parallel import DocAligner, read_sentence_lines
-    from .reader import decode, max_bytes_for, read_bytes
+    from align.aligners.parallel import DocAligner, read_sentence_lines
+    from align.eval.beads import format_bead
+    from align.io.reader import decode, max_bytes_for, read_bytes
 
     jobs = _doc_pairs(src, tgt, src_dir, tgt_dir, pairs_list)
     limit = max_bytes_for(max_page_mb)
@@ -274,7 +275,7 @@ def evaluate_cmd(gold, pred, as_json) -> None:
     """Score predicted beads, pair TSVs or leftover TSVs against gold (files or dirs)."""
     import json
 
-    from .pair_eval import evaluate_paths
+    from align.eval.pair_eval import evaluate_paths
 
     result = evaluate_paths(Path(gold), Path(pred))
     if as_json:
@@ -333,8 +334,8 @@ def corpus_cmd(inputs, output, leftovers, pattern, fmt, plain, min_score, dedupe
                batch_pages, workers, restart, strict, quiet, html, max_page_mb, model, device,
                batch_size, allow_download) -> None:
     """Build one parallel corpus from many pages (files, directories, @lists, .gz/.zst)."""
-    from .corpus import CorpusOptions, CorpusRun
-    from .mixed import PageAligner
+    from align.aligners.mixed import PageAligner
+    from align.corpus.run import CorpusOptions, CorpusRun
 
     opts = CorpusOptions(output=output, leftovers=leftovers, fmt="plain" if plain else fmt,
                          min_score=min_score, dedupe=dedupe, learn_chrome=learn_chrome,

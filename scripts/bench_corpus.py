@@ -6,7 +6,7 @@ embeds every sentence of those pages once with the same encoder. Prints one JSON
 run; ``ratio_total_to_embed`` is the whole run's time over that embedding-only time (target
 ≤ 1.3), ``speed_vs_first`` compares the runs of one invocation (same machine, same load).
 
-    python scripts/bench_corpus.py --pages 500 --workers 1,2
+    python -m scripts.bench_corpus --pages 500 --workers 1,2
 """
 
 from __future__ import annotations
@@ -14,20 +14,16 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from datasets import iwslt_talks
-from synth_pages import make_pages
-
-from align.corpus import CorpusOptions, CorpusRun
-from align.mixed import PageAligner, draft_page
-from align.sentences import split_sentences
+from align.aligners.mixed import PageAligner
+from align.corpus.run import CorpusOptions, CorpusRun
+from align.text.page import draft_page
+from align.text.sentences import split_sentences
+from scripts.shared_data import iwslt_talks
+from scripts.synth_pages import make_pages
 
 
 class _Timed:

@@ -5,7 +5,7 @@ with batch sizes 8, 32 and 64, each with length-sorted and with unsorted batches
 JSON object per configuration on stdout, with ratios relative to the first configuration
 (the default: batch 32, sorted); the setup goes to stderr.
 
-    python scripts/bench_encode.py --n 1000
+    python -m scripts.bench_encode --n 1000
 """
 
 from __future__ import annotations
@@ -22,9 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from align.encoder import Encoder
+from align.embed.encoder import Encoder
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "iwslt15_en_vi_ted"
 PREFIX = "IWSLT15.TED.dev2010.en-vi"

@@ -8,7 +8,7 @@ Prints one JSON object: pair strict/lax P/R/F1 with the Vecalign/Bertalign bead 
 and predicted beads over the page's sentences), leftover P/R/F1 for untranslated content,
 and throughput. Example:
 
-    python scripts/bench_mixed.py --splits dev2010,tst2010 --pages 240
+    python -m scripts.bench_mixed --splits dev2010,tst2010 --pages 240
 """
 
 from __future__ import annotations
@@ -16,20 +16,16 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from datasets import iwslt_talks
-from synth_pages import make_pages
-
-from align.beads import Bead
-from align.mixed import PageAligner, draft_page
-from align.normalize import dedupe_key
-from align.sentences import split_sentences
+from align.aligners.mixed import PageAligner
+from align.eval.beads import Bead
+from align.text.normalize import dedupe_key
+from align.text.page import draft_page
+from align.text.sentences import split_sentences
+from scripts.shared_data import iwslt_talks
+from scripts.synth_pages import make_pages
 
 
 def page_beads(page, result) -> tuple[list[Bead], list[Bead], tuple[int, int, int]]:
@@ -68,7 +64,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from align.api import load_encoder
-    from align.metrics import score_documents
+    from align.eval.metrics import score_documents
 
     talks = [(t.docid, t.en, t.vi) for split in args.splits.split(",")
              for t in iwslt_talks(split)]

@@ -13,7 +13,7 @@ Datasets (``--sets``):
 Prints one JSON object per set: strict/lax P/R/F1 (Vecalign/Bertalign metric, micro-averaged),
 seconds of embedding and of alignment, texts embedded per input sentence, peak memory.
 
-    python scripts/bench_parallel.py --sets textberg,iwslt,iwslt-del,scale
+    python -m scripts.bench_parallel --sets textberg,iwslt,iwslt-del,scale
 """
 
 from __future__ import annotations
@@ -22,22 +22,17 @@ import argparse
 import json
 import random
 import resource
-import sys
 import time
 import tracemalloc
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
-from datasets import IWSLT_DEV_SPLITS, IWSLT_TEST_SPLITS, iwslt_talks, textberg
 
-from align.beads import Bead
-from align.metrics import score_documents
-from align.parallel import DocAligner
-from align.sentences import split_sentences
-from align.sequence import AlignParams, Side, align_sides
+from align.aligners.parallel import DocAligner
+from align.aligners.sequence import AlignParams, Side, align_sides
+from align.eval.beads import Bead
+from align.eval.metrics import score_documents
+from align.text.sentences import split_sentences
+from scripts.shared_data import IWSLT_DEV_SPLITS, IWSLT_TEST_SPLITS, iwslt_talks, textberg
 
 
 def iwslt_docs(splits, delete: float = 0.0, seed: int = 15):

@@ -11,29 +11,24 @@ documents (Text+Berg dev, IWSLT15 dev2010 talks), and prints one JSON line per s
 - strict F1 of ``align parallel``'s scoring with the weighted means (the tool) and with the
   real window vectors in their place.
 
-    python scripts/bench_window.py
+    python -m scripts.bench_window
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 from bench_parallel import iwslt_docs, textberg_docs
 
-from align.beads import Bead
-from align.metrics import score_documents
-from align.mixed import background_sentences
-from align.parallel import PARALLEL_PARAMS, char_lengths
-from align.sequence import Side, align_sides
-from align.similarity import window_vectors
+from align.aligners.background import background_sentences
+from align.aligners.parallel import PARALLEL_PARAMS, char_lengths
+from align.aligners.sequence import Side, align_sides
+from align.aligners.similarity import window_vectors
+from align.eval.beads import Bead
+from align.eval.metrics import score_documents
 
 SIZES = (2, 3, 4)
 

@@ -10,7 +10,7 @@ Every sentence is embedded once (an in-memory cache shared by all settings). Pri
   ``corpus/``'s pair and leftover F1. The defaults of ``PageAligner``/``AlignParams`` are the
   best synthetic scores among settings that keep the real pages exact.
 
-    python scripts/tune_mixed.py --pages 120
+    python -m scripts.tune_mixed --pages 120
 """
 
 from __future__ import annotations
@@ -18,27 +18,24 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 import numpy as np
 from bench_mixed import page_beads
-from datasets import data_root, iwslt_talks
-from synth_pages import make_pages
 
-from align.embedder import CachedEmbedder
-from align.metrics import score_documents
-from align.mixed import PageAligner, draft_page
-from align.normalize import dedupe_key
-from align.pair_eval import evaluate_paths
-from align.reader import read_page
-from align.sentences import split_sentences
-from align.sequence import AlignParams
-from align.writers import LEFTOVER_COLUMNS, PAIR_COLUMNS, RowWriter, leftover_rows, pair_rows
+from align.aligners.mixed import PageAligner
+from align.aligners.sequence import AlignParams
+from align.embed.embedder import CachedEmbedder
+from align.eval.metrics import score_documents
+from align.eval.pair_eval import evaluate_paths
+from align.io.reader import read_page
+from align.io.writers import LEFTOVER_COLUMNS, PAIR_COLUMNS, RowWriter, leftover_rows, pair_rows
+from align.text.normalize import dedupe_key
+from align.text.page import draft_page
+from align.text.sentences import split_sentences
+from scripts.shared_data import data_root, iwslt_talks
+from scripts.synth_pages import make_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = data_root().parent / "seeds" / "003_e5e3ea7be8ee1c5e.txt"

@@ -6,7 +6,7 @@ each setting of a small grid aligns all three sets from those vectors and prints
 with the strict F1 of each set and their mean. The defaults in ``align/parallel.py``
 (``PARALLEL_PARAMS``) are the best mean found by this script.
 
-    python scripts/tune_parallel.py --cache bench-results/tune-cache.npz
+    python -m scripts.tune_parallel --cache bench-results/tune-cache.npz
 """
 
 from __future__ import annotations
@@ -14,22 +14,18 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import sys
 from dataclasses import replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 import numpy as np
 from bench_parallel import iwslt_docs, textberg_docs
-from datasets import IWSLT_DEV_SPLITS
 
-from align.beads import Bead
-from align.metrics import score_documents
-from align.mixed import background_sentences
-from align.parallel import PARALLEL_PARAMS, char_lengths
-from align.sequence import AlignParams, Side, align_sides
+from align.aligners.background import background_sentences
+from align.aligners.parallel import PARALLEL_PARAMS, char_lengths
+from align.aligners.sequence import AlignParams, Side, align_sides
+from align.eval.beads import Bead
+from align.eval.metrics import score_documents
+from scripts.shared_data import IWSLT_DEV_SPLITS
 
 #: the grid: every combination is tried (keep it small, each costs ~10 s)
 GRID = {

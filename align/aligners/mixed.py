@@ -1,0 +1,221 @@
+"""Mixed-language pages → Vietnamese–English sentence pairs and flagged leftovers.
+
+The page's Vietnamese sentences and its English sentences are each kept in page order; in
+every layout we meet (one half after the other, paragraph-by-paragraph interleaving, related-
+news lists) the translations then follow the same order on both sides, so a monotonic aligner
+with free deletions finds them. Halves whose order differs are caught by re-running the aligner
+on what is still unaligned: each pass takes the longest consistent chain among the remainder.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import numpy as np
+
+from align.aligners.background import background_sentences
+from align.aligners.sequence import AlignParams, Side, align_sides
+from align.embed.embedder import CachedEmbedder, Embedder, embed_unique
+from align.records import (
+    EN,
+    IDENTICAL,
+    NEUTRAL,
+    NEUTRAL_TEXT,
+    UNTRANSLATED,
+    VI,
+    Leftover,
+    PageAlignment,
+    Pair,
+    Sentence,
+)
+from align.text.normalize import dedupe_key
+from align.text.page import PageDraft, draft_page
+
+LOW_SCORE = "low_score"
+
+
+class PageAligner:
+    """Aligns mixed pages with one embedder; owns the cached background embeddings."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        params: AlignParams | None = None,
+        min_score: float | None = None,
+        max_passes: int = 3,
+        later_pass_extra: float = 0.02,
+        gap_relax: float = 0.03,
+        gap_edges: bool = False,
+        cache_texts: int = 50_000,
+    ) -> None:
+        #: sentences repeat across the pages of a site: the most recent ``cache_texts`` vectors
+        #: are kept (about 1.5 kB each with the default model), so each is embedded once
+        self.embedder: Embedder = CachedEmbedder(embedder, cache_texts) if cache_texts else embedder
+        self.params = params or AlignParams()
+        self.min_score = min_score
+        self.max_passes = max_passes
+        #: later passes pair text out of page order, which real pages rarely do: they need
+        #: this much more margin
+        self.later_pass_extra = later_pass_extra
+        #: between two pairs of the first pass, the threshold is this much lower
+        self.gap_relax = gap_relax
+        #: whether the stretches before the first and after the last pair count as gaps
+        self.gap_edges = gap_edges
+        self._bg: dict[str, np.ndarray] = {}
+
+    def background(self, lang: str) -> np.ndarray:
+        """Embeddings of a fixed pool of unrelated sentences, a baseline for the margin."""
+        if lang not in self._bg:
+            self._bg[lang], _ = embed_unique(self.embedder, background_sentences(lang))
+        return self._bg[lang]
+
+    def align_text(self, text: str, page: str = "-") -> PageAlignment:
+        """Align one page given as text."""
+        return self.align_drafts([draft_page(text, page)])[0]
+
+    def align_drafts(self, drafts: list[PageDraft]) -> list[PageAlignment]:
+        """Align several pages, embedding all their sentences in shared batches.
+
+        Pages with only one language have nothing to align and are never embedded.
+        """
+        wanted = [_bilingual(d) for d in drafts]
+        texts = [s.text for d, w in zip(drafts, wanted, strict=True) if w for s in d.sentences
+                 if s.lang in (VI, EN)]
+        vecs, counts = embed_unique(self.embedder, texts)
+        out: list[PageAlignment] = []
+        pos = 0
+        for d, w in zip(drafts, wanted, strict=True):
+            k = sum(1 for s in d.sentences if s.lang in (VI, EN)) if w else 0
+            out.append(self._align(d, vecs[pos : pos + k], counts[pos : pos + k]))
+            pos += k
+        return out
+
+    def _align(self, d: PageDraft, vecs: np.ndarray, counts: np.ndarray) -> PageAlignment:
+        lang_sents = [s for s in d.sentences if s.lang in (VI, EN)]
+        vi_idx = [i for i, s in enumerate(lang_sents) if s.lang == VI]
+        en_idx = [i for i, s in enumerate(lang_sents) if s.lang == EN]
+        vi = [lang_sents[i] for i in vi_idx]
+        en = [lang_sents[i] for i in en_idx]
+        pairs: list[Pair] = []
+        if vi and en and len(vecs):
+            pairs = self._pairs(vi, en, vecs[vi_idx], vecs[en_idx], counts[vi_idx], counts[en_idx])
+        leftovers = _leftovers(d, pairs, self.min_score)
+        if self.min_score is not None:
+            pairs = [p for p in pairs if p.score >= self.min_score]
+        pairs.sort(key=lambda p: (p.vi[0].index, p.en[0].index))
+        return PageAlignment(
+            d.page, pairs, leftovers, d.blocks, d.sentences, time.perf_counter() - d.started
+        )
+
+    def _pairs(self, vi, en, xv, xe, cv, ce) -> list[Pair]:
+        """Pass 1 aligns both halves in page order; the gaps it leaves between two of its
+        pairs are aligned again with a lower threshold (a sentence sandwiched between
+        translations is likely one); later passes take what is left, out of order, with a
+        higher threshold."""
+        bg = (self.background(VI), self.background(EN))
+        streams = (vi, en, xv, xe, cv, ce)
+        free_vi, free_en = list(range(len(vi))), list(range(len(en)))
+        first = self._align_subset(streams, free_vi, free_en, self.params, bg)
+        found = list(first)
+        if self.gap_relax and first:
+            relaxed = replace(self.params, threshold=self.params.threshold - self.gap_relax)
+            for gap_vi, gap_en in _gaps(first, len(vi), len(en), self.gap_edges):
+                found += self._align_subset(streams, gap_vi, gap_en, relaxed, bg)
+        stricter = replace(self.params, threshold=self.params.threshold + self.later_pass_extra)
+        for _ in range(1, self.max_passes):
+            used_vi = {i for f in found for i in f[0]}
+            used_en = {j for f in found for j in f[1]}
+            free_vi = [i for i in range(len(vi)) if i not in used_vi]
+            free_en = [j for j in range(len(en)) if j not in used_en]
+            if not found or not free_vi or not free_en:
+                break
+            more = self._align_subset(streams, free_vi, free_en, stricter, bg)
+            if not more:
+                break
+            found += more
+        return [pair for _, _, pair in found]
+
+    def _align_subset(self, streams, sub_vi: list[int], sub_en: list[int], params: AlignParams,
+                      bg) -> list[tuple[list[int], list[int], Pair]]:
+        """Align the chosen Vietnamese and English sentences (indices into the streams):
+        (vi positions, en positions, pair) for every bead that pairs text."""
+        vi, en, xv, xe, cv, ce = streams
+        if not sub_vi or not sub_en:
+            return []
+        src = Side(xv[sub_vi], cv[sub_vi], _breaks(vi, sub_vi), xv)
+        tgt = Side(xe[sub_en], ce[sub_en], _breaks(en, sub_en), xe)
+        found = []
+        for step in align_sides(src, tgt, params, *bg):
+            if step.i1 == step.i0 or step.j1 == step.j0:
+                continue
+            ivs = [sub_vi[i] for i in range(step.i0, step.i1)]
+            jes = [sub_en[j] for j in range(step.j0, step.j1)]
+            vs, es = [vi[i] for i in ivs], [en[j] for j in jes]
+            if dedupe_key(" ".join(s.text for s in vs)) == dedupe_key(
+                " ".join(s.text for s in es)
+            ):
+                continue  # a "translation" identical to its source is no translation
+            found.append((ivs, jes, Pair(vs, es, round(step.score, 4))))
+        return found
+
+
+def _gaps(found, n_vi: int, n_en: int, edges: bool) -> list[tuple[list[int], list[int]]]:
+    """Unaligned stretches of both streams between consecutive pairs of a monotonic pass
+    (and before the first / after the last pair when ``edges``), both sides non-empty."""
+    bounds = [(f[0][0], f[0][-1], f[1][0], f[1][-1]) for f in found]
+    bounds.sort()
+    out = []
+    prev_vi, prev_en = -1, -1
+    for k, (v0, v1, e0, e1) in enumerate([*bounds, (n_vi, n_vi, n_en, n_en)]):
+        inner = 0 < k < len(bounds)
+        if inner or edges:
+            gap_vi = list(range(prev_vi + 1, v0))
+            gap_en = list(range(prev_en + 1, e0))
+            if gap_vi and gap_en:
+                out.append((gap_vi, gap_en))
+        prev_vi, prev_en = max(prev_vi, v1), max(prev_en, e1)
+    return out
+
+
+def _bilingual(d: PageDraft) -> bool:
+    langs = {s.lang for s in d.sentences}
+    return VI in langs and EN in langs
+
+
+def _breaks(sents: list[Sentence], chosen: list[int]) -> np.ndarray:
+    """Window breaks: a bead may only join sentences that are neighbours in one block."""
+    b = np.ones(len(chosen), dtype=bool)
+    for k in range(1, len(chosen)):
+        prev, cur = sents[chosen[k - 1]], sents[chosen[k]]
+        b[k] = not (chosen[k] == chosen[k - 1] + 1 and prev.block == cur.block)
+    return b
+
+
+def _leftovers(d: PageDraft, pairs: list[Pair], min_score: float | None) -> list[Leftover]:
+    """Everything not in a pair, in page order: set-aside blocks and unpaired sentences."""
+    paired: dict[int, Pair] = {}
+    for pair in pairs:
+        for s in (*pair.vi, *pair.en):
+            paired[s.index] = pair
+    by_block: dict[int, list[Sentence]] = {}
+    for s in d.sentences:
+        by_block.setdefault(s.block, []).append(s)
+    out: list[Leftover] = []
+    for block in d.blocks:
+        if block.kind != "content" or block.lang not in (VI, EN):
+            out.append(
+                Leftover(block.lang, block.kind, block.text, block.index, [], block.duplicate_of)
+            )
+            continue
+        for s in by_block.get(block.index, []):
+            pair = paired.get(s.index)
+            if pair is None:
+                reason = NEUTRAL_TEXT if s.lang == NEUTRAL else UNTRANSLATED
+                out.append(Leftover(s.lang, reason, s.text, block.index, [s.index]))
+            elif min_score is not None and pair.score < min_score:
+                out.append(Leftover(s.lang, LOW_SCORE, s.text, block.index, [s.index]))
+    return out
+
+
+__all__ = ["IDENTICAL", "LOW_SCORE", "PageAligner", "PageDraft", "draft_page"]

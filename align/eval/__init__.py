@@ -1,0 +1,1 @@
+"""Gold and scores: bead files, the strict/lax bead metric, and pair/leftover evaluation."""

@@ -1,0 +1,185 @@
+"""Page → blocks: paragraphs with a language, and the chrome and repeats set aside.
+
+A block is a non-empty line of the page (scraped pages put one paragraph per line); lines that
+were hard-wrapped inside a paragraph are joined back. Each block is then classified in order:
+boilerplate (chrome phrases, bylines, headings in capitals, dates, links), then language
+(``vi``/``en``, ``neutral`` for lines without language, or a third language), then duplicate (an
+exact or near-exact repeat of an earlier content block).
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from align.records import (
+    BOILERPLATE,
+    DUPLICATE,
+    EN,
+    NEUTRAL,
+    NEUTRAL_TEXT,
+    OTHER_LANGUAGE,
+    VI,
+    Block,
+)
+from align.text.chrome import is_learnt_chrome
+from align.text.langid import detect
+from align.text.normalize import dedupe_key
+
+#: Lines (compared case- and punctuation-insensitively) that are site chrome, not content.
+CHROME_PHRASES = frozenset(
+    dedupe_key(p)
+    for p in """tin liên quan|tin lien quan|bài viết liên quan|tin cùng chuyên mục|tin mới nhất|
+    tin khác|xem thêm|đọc thêm|xem tiếp|chia sẻ|bình luận|gửi bình luận|quảng cáo|từ khóa|tags|
+    trang chủ|in bài|lưu bài|tin nổi bật|đọc nhiều nhất|video|ảnh|clip|theo dõi chúng tôi|
+    related news|related articles|related stories|read more|see more|more news|latest news|
+    most read|share|comments|leave a comment|advertisement|home|print|subscribe|follow us|
+    sign in|log in|back to top|top stories|you may also like|recommended""".split("|")
+)
+CHROME_PREFIXES = tuple(
+    dedupe_key(p)
+    for p in (
+        "mời quý độc giả",
+        "mời bạn đọc",
+        "mời độc giả",
+        "bản quyền",
+        "copyright",
+        "all rights reserved",
+        "đăng ký nhận tin",
+        "sign up for",
+        "click here",
+        "bấm vào đây",
+    )
+)
+_URL = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.I)
+_DATE = re.compile(
+    r"^(?:(?:thứ\s+\w+|chủ nhật|monday|tuesday|wednesday|thursday|friday|saturday|sunday|ngày)"
+    r"[,\s]*)?[\d\s/:.,\-–—]*(?:gmt[+\-]?\d*|am|pm|sa|ch)?[\d\s/:.,\-–—()]*$",
+    re.I,
+)
+_BYLINE = re.compile(
+    r"^(?:by|theo|nguồn|source|photo|ảnh|tác giả|author|reporter|phóng viên|pv)\b[:\s].{0,60}$",
+    re.I,
+)
+_TERMINAL = ".!?…:;\"”’)»"
+_NEAR_DUP_RATIO = 0.92
+
+
+def split_blocks(text: str) -> list[str]:
+    """Non-empty lines, with hard-wrapped continuation lines joined to their paragraph."""
+    blocks: list[str] = []
+    joinable = False
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            joinable = False
+            continue
+        if joinable and blocks and line[0].islower() and blocks[-1][-1] not in _TERMINAL:
+            blocks[-1] = f"{blocks[-1]} {line}"
+        else:
+            blocks.append(line)
+        joinable = True
+    return blocks
+
+
+def is_boilerplate(text: str) -> bool:
+    """Site chrome, bylines, headings in capitals, dates and links: never content to align."""
+    key = dedupe_key(text)
+    if not key:
+        return True
+    if key in CHROME_PHRASES or key.startswith(CHROME_PREFIXES):
+        return True
+    if _URL.match(text) or _DATE.match(text):
+        return True
+    words = text.split()
+    if "|" in text:
+        parts = [p.strip() for p in text.split("|")]
+        # "Name |" bylines and "Home | News | Sport" navigation: all parts short
+        if all(len(p.split()) <= 4 for p in parts):
+            return True
+    if _BYLINE.match(text) and len(words) <= 8:
+        return True
+    if text[-1] in ".!?…":
+        return False
+    letters = [c for c in text if c.isalpha()]
+    if len(words) <= 6 and letters and all(c.isupper() for c in letters):
+        return True  # section heading such as "TIN LIÊN QUAN"
+    if len(words) <= 4 and not any(c.isdigit() for c in text):
+        alpha_words = [w for w in words if any(c.isalpha() for c in w)]
+        if alpha_words and all(w[0].isupper() for w in alpha_words) and len(words) >= 2:
+            return True  # a name on its own line: author signature or photo credit
+    return False
+
+
+class _DuplicateIndex:
+    """Finds exact and near-exact repeats of earlier blocks in about linear time.
+
+    Near-exact candidates are found through anchors (start, middle and end of the comparison
+    key) so a block is only compared with earlier blocks that share one.
+    """
+
+    def __init__(self) -> None:
+        self.exact: dict[str, int] = {}
+        self.anchors: dict[str, list[int]] = {}
+        self.keys: dict[int, str] = {}
+
+    @staticmethod
+    def _anchors(key: str) -> list[str]:
+        if len(key) < 30:
+            return []
+        w = 12
+        mid = len(key) // 2
+        return ["s" + key[:w], "m" + key[mid - w // 2 : mid + w // 2], "e" + key[-w:]]
+
+    def find(self, key: str) -> int | None:
+        if key in self.exact:
+            return self.exact[key]
+        seen: set[int] = set()
+        for anchor in self._anchors(key):
+            for idx in self.anchors.get(anchor, ()):
+                if idx in seen:
+                    continue
+                seen.add(idx)
+                other = self.keys[idx]
+                if abs(len(other) - len(key)) > 0.1 * max(len(other), len(key)):
+                    continue
+                if SequenceMatcher(None, key, other, autojunk=False).ratio() >= _NEAR_DUP_RATIO:
+                    return idx
+        return None
+
+    def add(self, key: str, idx: int) -> None:
+        self.exact.setdefault(key, idx)
+        self.keys[idx] = key
+        for anchor in self._anchors(key):
+            bucket = self.anchors.setdefault(anchor, [])
+            if len(bucket) < 50:
+                bucket.append(idx)
+
+
+def classify_blocks(texts: list[str], chrome: frozenset[int] = frozenset()) -> list[Block]:
+    """Blocks with language and kind (``content`` or the reason they are set aside).
+
+    ``chrome`` holds lines learnt as site chrome across pages (see ``chrome.py``).
+    """
+    blocks: list[Block] = []
+    index = _DuplicateIndex()
+    for i, text in enumerate(texts):
+        block = Block(index=i, text=text)
+        if is_boilerplate(text) or is_learnt_chrome(text, chrome):
+            block.kind = BOILERPLATE
+            block.lang = detect(text).lang
+        else:
+            block.lang = detect(text).lang
+            key = dedupe_key(text)
+            dup = index.find(key)
+            if dup is not None:
+                block.kind = DUPLICATE
+                block.duplicate_of = dup
+            else:
+                index.add(key, i)
+                if block.lang == NEUTRAL:
+                    block.kind = NEUTRAL_TEXT
+                elif block.lang not in (VI, EN):
+                    block.kind = OTHER_LANGUAGE
+        blocks.append(block)
+    return blocks
