@@ -275,26 +275,14 @@ def evaluate_cmd(gold, pred, as_json) -> None:
     """Score predicted beads, pair TSVs or leftover TSVs against gold (files or dirs)."""
     import json
 
-    from align.eval.pair_eval import evaluate_paths
+    from align.eval.paths import evaluate
 
-    result = evaluate_paths(Path(gold), Path(pred))
+    result = evaluate(Path(gold), Path(pred))
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, default=_jsonable))
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, default=_jsonable))
         return
-    for kind in ("beads", "pairs"):
-        score = result.get(kind)
-        if score:
-            click.echo(f"{kind}: strict P {score['strict_p']:.4f} R {score['strict_r']:.4f} "
-                       f"F1 {score['strict_f1']:.4f} | lax P {score['lax_p']:.4f} "
-                       f"R {score['lax_r']:.4f} F1 {score['lax_f1']:.4f} "
-                       f"({score['n_docs']} documents)")
-    left = result.get("leftovers")
-    if left:
-        click.echo(f"leftovers ({', '.join(left['reasons'])}): P {left['p']:.4f} "
-                   f"R {left['r']:.4f} F1 {left['f1']:.4f} ({left['n_docs']} documents)")
-    for key in ("missing", "unmatched", "skipped"):
-        if result.get(key):
-            click.echo(f"{key}: {', '.join(result[key])}")
+    for line in result.lines():
+        click.echo(line)
 
 
 def _jsonable(obj):

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 #: Language codes used throughout. ``neutral`` = no language (names, numbers, URLs, dates).
 VI, EN, NEUTRAL = "vi", "en", "neutral"
 
-#: Why a piece of the page is not part of a pair. Documented in the README.
-UNTRANSLATED = "untranslated"  # content in vi or en with no counterpart on the page
-DUPLICATE = "duplicate"  # an exact or near-exact repeat of an earlier block
-BOILERPLATE = "boilerplate"  # site chrome, headings, bylines, dates, links
-NEUTRAL_TEXT = "neutral"  # language-neutral line (numbers, names, codes) that never pairs
-OTHER_LANGUAGE = "other_language"  # content in a third language
-IDENTICAL = "identical"  # would pair with a text identical to itself (untranslated copy)
-REASONS = (UNTRANSLATED, DUPLICATE, BOILERPLATE, NEUTRAL_TEXT, OTHER_LANGUAGE, IDENTICAL)
+
+class Reason(StrEnum):
+    """Why a piece of a page (or a whole page) is not part of a pair: the one list, used by
+    every producer and by ``align evaluate``. Documented in the README."""
+
+    UNTRANSLATED = "untranslated"  # content in vi or en with no counterpart on the page
+    DUPLICATE = "duplicate"  # an exact or near-exact repeat of an earlier block
+    BOILERPLATE = "boilerplate"  # site chrome, headings, bylines, dates, links
+    NEUTRAL = "neutral"  # language-neutral line (numbers, names, codes) that never pairs
+    OTHER_LANGUAGE = "other_language"  # content in a third language
+    LOW_SCORE = "low_score"  # would pair, but below --min-score
+    UNREADABLE = "unreadable"  # a whole page that could not be read (align corpus)
 
 
 @dataclass
@@ -67,7 +72,7 @@ class Leftover:
     """Page content that is not part of any pair, with the reason why."""
 
     lang: str
-    reason: str
+    reason: Reason
     text: str
     block: int
     sentences: list[int] = field(default_factory=list)

@@ -28,7 +28,7 @@ from align.aligners.mixed import PageAligner
 from align.aligners.sequence import AlignParams
 from align.embed.embedder import CachedEmbedder
 from align.eval.metrics import score_documents
-from align.eval.pair_eval import evaluate_paths
+from align.eval.paths import evaluate_paths
 from align.io.reader import read_page
 from align.io.writers import LEFTOVER_COLUMNS, PAIR_COLUMNS, RowWriter, leftover_rows, pair_rows
 from align.text.normalize import dedupe_key

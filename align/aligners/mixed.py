@@ -19,20 +19,16 @@ from align.aligners.sequence import AlignParams, Side, align_sides
 from align.embed.embedder import CachedEmbedder, Embedder, embed_unique
 from align.records import (
     EN,
-    IDENTICAL,
     NEUTRAL,
-    NEUTRAL_TEXT,
-    UNTRANSLATED,
     VI,
     Leftover,
     PageAlignment,
     Pair,
+    Reason,
     Sentence,
 )
 from align.text.normalize import dedupe_key
 from align.text.page import PageDraft, draft_page
-
-LOW_SCORE = "low_score"
 
 
 class PageAligner:
@@ -211,11 +207,11 @@ def _leftovers(d: PageDraft, pairs: list[Pair], min_score: float | None) -> list
         for s in by_block.get(block.index, []):
             pair = paired.get(s.index)
             if pair is None:
-                reason = NEUTRAL_TEXT if s.lang == NEUTRAL else UNTRANSLATED
+                reason = Reason.NEUTRAL if s.lang == NEUTRAL else Reason.UNTRANSLATED
                 out.append(Leftover(s.lang, reason, s.text, block.index, [s.index]))
             elif min_score is not None and pair.score < min_score:
-                out.append(Leftover(s.lang, LOW_SCORE, s.text, block.index, [s.index]))
+                out.append(Leftover(s.lang, Reason.LOW_SCORE, s.text, block.index, [s.index]))
     return out
 
 
-__all__ = ["IDENTICAL", "LOW_SCORE", "PageAligner", "PageDraft", "draft_page"]
+__all__ = ["PageAligner", "PageDraft", "draft_page"]

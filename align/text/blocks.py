@@ -12,16 +12,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from align.records import (
-    BOILERPLATE,
-    DUPLICATE,
-    EN,
-    NEUTRAL,
-    NEUTRAL_TEXT,
-    OTHER_LANGUAGE,
-    VI,
-    Block,
-)
+from align.records import EN, NEUTRAL, VI, Block, Reason
 from align.text.chrome import is_learnt_chrome
 from align.text.langid import detect
 from align.text.normalize import dedupe_key
@@ -166,20 +157,20 @@ def classify_blocks(texts: list[str], chrome: frozenset[int] = frozenset()) -> l
     for i, text in enumerate(texts):
         block = Block(index=i, text=text)
         if is_boilerplate(text) or is_learnt_chrome(text, chrome):
-            block.kind = BOILERPLATE
+            block.kind = Reason.BOILERPLATE
             block.lang = detect(text).lang
         else:
             block.lang = detect(text).lang
             key = dedupe_key(text)
             dup = index.find(key)
             if dup is not None:
-                block.kind = DUPLICATE
+                block.kind = Reason.DUPLICATE
                 block.duplicate_of = dup
             else:
                 index.add(key, i)
                 if block.lang == NEUTRAL:
-                    block.kind = NEUTRAL_TEXT
+                    block.kind = Reason.NEUTRAL
                 elif block.lang not in (VI, EN):
-                    block.kind = OTHER_LANGUAGE
+                    block.kind = Reason.OTHER_LANGUAGE
         blocks.append(block)
     return blocks

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from align.eval.pair_eval import evaluate_paths
+from align.eval.paths import evaluate_paths
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.slow

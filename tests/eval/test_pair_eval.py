@@ -8,22 +8,19 @@ from pathlib import Path
 import pytest
 
 from align.errors import InputError
+from align.eval.matching import normalize_text, sentence_pieces
 from align.eval.metrics import BeadCounts
-from align.eval.pair_eval import (
+from align.eval.paths import evaluate_paths
+from align.eval.scores import (
     LeftoverCounts,
-    LeftoverRow,
-    PairRow,
-    detect_kind,
-    evaluate_paths,
     leftover_counts,
-    normalize_text,
     pair_counts,
-    read_leftovers,
-    read_pairs,
     score_leftovers,
     score_pairs,
-    sentence_pieces,
 )
+from align.eval.tables import LeftoverText as LeftoverRow
+from align.eval.tables import PairText as PairRow
+from align.eval.tables import detect_kind, read_leftovers, read_pairs
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from align.records import BOILERPLATE, DUPLICATE, NEUTRAL_TEXT, OTHER_LANGUAGE
+from align.records import Reason
 from align.text.blocks import classify_blocks, is_boilerplate, split_blocks
 from align.text.langid import detect
 from align.text.sentences import split_sentences
@@ -55,9 +55,10 @@ def test_duplicates_exact_and_near_exact() -> None:
     blocks = classify_blocks([a, "Bùi Đức |", a, near, "Bonjour tout le monde, comment allez-vous?",
                               "2014"])
     kinds = [b.kind for b in blocks]
-    assert kinds == ["content", BOILERPLATE, DUPLICATE, DUPLICATE, OTHER_LANGUAGE, BOILERPLATE]
+    assert kinds == ["content", Reason.BOILERPLATE, Reason.DUPLICATE, Reason.DUPLICATE,
+                     Reason.OTHER_LANGUAGE, Reason.BOILERPLATE]
     assert blocks[2].duplicate_of == 0 and blocks[3].duplicate_of == 0
-    assert classify_blocks(["Antony Blinken, 2014"])[0].kind == NEUTRAL_TEXT
+    assert classify_blocks(["Antony Blinken, 2014"])[0].kind == Reason.NEUTRAL
 
 
 def test_sentences_keep_abbreviations_numbers_and_quotes() -> None:
