@@ -9,6 +9,7 @@ from align.aligners.sequence import AlignParams
 from align.embed.embedder import Embedder
 from align.io.reader import read_page
 from align.records import PageAlignment
+from align.signature import RunSignature
 from align.text.page import draft_page
 
 
@@ -65,3 +66,12 @@ def align_files(
 ) -> list[PageAlignment]:
     """Read and align several page files in shared embedding batches."""
     return aligner.align_drafts([draft_page(read_page(p), str(p), normalized=True) for p in paths])
+
+
+def run_signature(command: str, model: str | None, settings: dict[str, object]) -> RunSignature:
+    """The signature of a run: package version, model name and weights sha256, and the
+    output-changing ``settings`` (found without loading the model)."""
+    from align.embed.identity import model_identity
+
+    ident = model_identity(model)
+    return RunSignature(command, ident.name, ident.sha256, settings)

@@ -13,8 +13,10 @@ import click
 
 from align.errors import AlignError
 from align.io.files import atomic_output, silence_stdout
+from align.io.formats import FORMATS
 from align.io.reader import DEFAULT_MAX_PAGE_MB
-from align.io.writers import LEFTOVER_COLUMNS, PAIR_COLUMNS, RowWriter, leftover_rows, pair_rows
+from align.io.rows import LEFTOVER_COLUMNS, PAIR_COLUMNS, leftover_rows, pair_rows
+from align.io.writers import RowSink, leftover_format
 
 
 def _model_options(f: Callable) -> Callable:
@@ -97,27 +99,46 @@ def _stem(path: str) -> str:
     return "stdin" if path == "-" else Path(path).stem
 
 
+_SUFFIX = {"tsv": "tsv", "jsonl": "jsonl", "parquet": "parquet", "moses": "txt", "tmx": "tmx"}
+
+
+def _format_option(f: Callable) -> Callable:
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="tsv",
+                        show_default=True,
+                        help="tsv (raw, header), jsonl, parquet (Hugging Face layout), moses "
+                             "(OUT.vi + OUT.en), tmx (TMX 1.4b). Leftovers of moses/tmx are "
+                             "TSV.")(f)
+
+
+def _emit_stats(stats: dict) -> None:
+    import json
+
+    click.echo(json.dumps(stats, ensure_ascii=False), err=True)
+
+
 @cli.command("mixed")
 @click.argument("pages", nargs=-1, required=True, metavar="PAGE...")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Write DIR/<stem>.pairs.tsv and DIR/<stem>.leftovers.tsv for every page.")
+              help="Write DIR/<stem>.pairs.<ext> and DIR/<stem>.leftovers.<ext> for every page.")
 @click.option("-o", "--output", default=None, metavar="FILE",
               help="Pairs file (default: standard output).")
 @click.option("--leftovers", default=None, metavar="FILE", help="Leftovers file.")
 @click.option("--min-score", type=float, default=None,
               help="Drop pairs whose margin score is below X (they become low_score leftovers).")
-@click.option("--format", "fmt", type=click.Choice(["tsv", "jsonl"]), default="tsv",
-              show_default=True)
+@_format_option
 @click.option("--batch-pages", type=click.IntRange(1, 10000), default=64, show_default=True,
               help="Pages embedded together in shared batches.")
+@click.option("--stats", is_flag=True,
+              help="Print counts, timings and the run signature as JSON on standard error.")
 @click.option("-q", "--quiet", is_flag=True, help="No per-page summary on standard error.")
 @_page_options
 @_model_options
 @_friendly
-def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, quiet,
+def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, stats, quiet,
               html, max_page_mb, model, device, batch_size, allow_download) -> None:
     """Align mixed vi/en PAGEs into sentence pairs and flagged leftovers (- = stdin)."""
     from align.aligners.mixed import PageAligner
+    from align.api import LazyEncoder, run_signature
     from align.io.reader import max_bytes_for, read_page
     from align.text.page import draft_page
 
@@ -136,39 +157,55 @@ def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, qu
             failures += 1
     if not drafts_ok:
         sys.exit(2)
-    from align.api import LazyEncoder
-
+    signature = run_signature("mixed", model, {"min_score": min_score, "html": html,
+                                                 "max_page_mb": max_page_mb})
     encoder = LazyEncoder(model=model, device=device, batch_size=batch_size,
                           allow_download=allow_download)
     aligner = PageAligner(encoder, min_score=min_score)
-    suffix = "tsv" if fmt == "tsv" else "jsonl"
+    left_fmt = leftover_format(fmt)
+    sink_args = {"signature": signature.to_json() if fmt == "parquet" else signature.short,
+                 "version": signature.version}
     if out_dir is not None:
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise AlignError(f"{out_dir}: cannot create output directory ({exc.strerror})") from exc
+    totals = {"pages": 0, "pairs": 0, "leftovers": 0, "sentences": 0, "seconds": 0.0}
     with ExitStack() as stack:
         pair_out = left_out = None
         if out_dir is None:
-            pair_out = RowWriter(stack.enter_context(atomic_output(output)), PAIR_COLUMNS, fmt)
+            pair_out = stack.enter_context(RowSink(fmt, output, PAIR_COLUMNS, **sink_args))
             if leftovers:
-                left_out = RowWriter(stack.enter_context(atomic_output(leftovers)),
-                                     LEFTOVER_COLUMNS, fmt)
+                left_out = stack.enter_context(
+                    RowSink(left_fmt, leftovers, LEFTOVER_COLUMNS, **sink_args))
         for start in range(0, len(drafts_ok), batch_pages):
             batch = drafts_ok[start : start + batch_pages]
             for result in aligner.align_drafts(batch):
                 if out_dir is not None:
                     stem = _stem(result.page)
-                    with atomic_output(out_dir / f"{stem}.pairs.{suffix}") as f:
-                        RowWriter(f, PAIR_COLUMNS, fmt).write(pair_rows(result))
-                    with atomic_output(out_dir / f"{stem}.leftovers.{suffix}") as f:
-                        RowWriter(f, LEFTOVER_COLUMNS, fmt).write(leftover_rows(result))
+                    with RowSink(fmt, out_dir / f"{stem}.pairs.{_SUFFIX[fmt]}", PAIR_COLUMNS,
+                                 **sink_args) as sink:
+                        sink.write(pair_rows(result))
+                    with RowSink(left_fmt, out_dir / f"{stem}.leftovers.{_SUFFIX[left_fmt]}",
+                                 LEFTOVER_COLUMNS, **sink_args) as sink:
+                        sink.write(leftover_rows(result))
                 else:
                     pair_out.write(pair_rows(result))
                     if left_out is not None:
                         left_out.write(leftover_rows(result))
+                totals["pages"] += 1
+                totals["pairs"] += len(result.pairs)
+                totals["leftovers"] += len(result.leftovers)
+                totals["sentences"] += len(result.sentences)
+                totals["seconds"] += result.seconds
                 if not quiet:
                     click.echo(_summary(result), err=True)
+    if not quiet:
+        click.echo(f"align mixed: {totals['pages']} pages, {totals['pairs']} pairs "
+                   f"[{signature.short}]", err=True)
+    if stats:
+        totals["seconds"] = round(totals["seconds"], 3)
+        _emit_stats({**totals, "signature": signature.as_dict()})
     if failures:
         sys.exit(2)
 
@@ -180,31 +217,21 @@ def _summary(result) -> str:
             f"{result.seconds:.2f} s")
 
 
-def _doc_pairs(src, tgt, src_dir, tgt_dir, pairs_list) -> list[tuple[str, str, str]]:
-    """(name, source path, target path) for the single or batch forms of ``parallel``."""
+def _doc_jobs(src, tgt, src_dir, tgt_dir, pairs_list):
+    """The document pairs of the single or batch forms of ``parallel``."""
+    from align.io.inputs import DocJob, doc_jobs_from_dirs, doc_jobs_from_list
+
     if src_dir or tgt_dir:
         if not (src_dir and tgt_dir) or src or tgt or pairs_list:
             raise click.UsageError("use --src-dir with --tgt-dir, and no SRC/TGT or --pairs")
-        names = sorted(p.name for p in Path(src_dir).iterdir() if p.is_file())
-        missing = [n for n in names if not (Path(tgt_dir) / n).is_file()]
-        if missing:
-            raise AlignError(f"{tgt_dir}: no target file for {missing[0]}")
-        return [(n, str(Path(src_dir) / n), str(Path(tgt_dir) / n)) for n in names]
+        return doc_jobs_from_dirs(src_dir, tgt_dir)
     if pairs_list:
         if src or tgt:
             raise click.UsageError("use either SRC TGT or --pairs")
-        out = []
-        for k, line in enumerate(Path(pairs_list).read_text("utf-8").splitlines(), 1):
-            parts = line.split("\t")
-            if not line.strip():
-                continue
-            if len(parts) < 2:
-                raise AlignError(f"{pairs_list}:{k}: expected SRC<TAB>TGT[<TAB>OUT]")
-            out.append((parts[2] if len(parts) > 2 else Path(parts[0]).name, parts[0], parts[1]))
-        return out
+        return doc_jobs_from_list(pairs_list)
     if not (src and tgt):
         raise click.UsageError("give SRC and TGT, or --src-dir/--tgt-dir, or --pairs")
-    return [(Path(src).name, src, tgt)]
+    return [DocJob(Path(src).name, src, tgt)]
 
 
 @cli.command("parallel")
@@ -212,58 +239,68 @@ def _doc_pairs(src, tgt, src_dir, tgt_dir, pairs_list) -> list[tuple[str, str, s
 @click.argument("tgt", required=False)
 @click.option("-o", "--output", default=None, metavar="FILE|DIR",
               help="Output file (one document) or directory (batch); default stdout.")
-@click.option("--format", "fmt", type=click.Choice(["beads", "tsv"]), default="beads",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(("beads", *FORMATS)), default="beads",
+              show_default=True,
+              help="beads ([i]:[j]:score, every line of both sides), or pairs as tsv, jsonl, "
+                   "parquet, moses (OUT.<src-lang> + OUT.<tgt-lang>), tmx.")
+@click.option("--src-lang", default="vi", show_default=True,
+              help="Language code of SRC (column names, Moses suffixes, TMX xml:lang).")
+@click.option("--tgt-lang", default="en", show_default=True, help="Language code of TGT.")
 @click.option("--src-dir", type=click.Path(file_okay=False, exists=True), default=None)
 @click.option("--tgt-dir", type=click.Path(file_okay=False, exists=True), default=None)
 @click.option("--pairs", "pairs_list", type=click.Path(dir_okay=False, exists=True),
               default=None, help="File of SRC<TAB>TGT[<TAB>OUT-NAME] lines.")
-@click.option("--stats", is_flag=True, help="Print timings as JSON on standard error.")
+@click.option("--stats", is_flag=True,
+              help="Print counts, timings and the run signature as JSON on standard error.")
 @_max_page_option
 @_model_options
 @_friendly
-def parallel_cmd(src, tgt, output, fmt, src_dir, tgt_dir, pairs_list, stats, max_page_mb,
-                 model, device, batch_size, allow_download) -> None:
+def parallel_cmd(src, tgt, output, fmt, src_lang, tgt_lang, src_dir, tgt_dir, pairs_list, stats,
+                 max_page_mb, model, device, batch_size, allow_download) -> None:
     """Align two documents with one sentence per line (or many pairs, --src-dir/--tgt-dir)."""
-    import json
-
     from align.aligners.parallel import DocAligner, read_sentence_lines
+    from align.api import run_signature
     from align.eval.beads import format_bead
     from align.io.reader import decode, max_bytes_for, read_bytes
+    from align.io.rows import BEAD_PAIR_COLUMNS, bead_rows
 
-    jobs = _doc_pairs(src, tgt, src_dir, tgt_dir, pairs_list)
+    jobs = _doc_jobs(src, tgt, src_dir, tgt_dir, pairs_list)
     limit = max_bytes_for(max_page_mb)
     docs = []
-    for name, s, t in jobs:
-        docs.append((name,
-                     read_sentence_lines(decode(read_bytes(s, limit), s)),
-                     read_sentence_lines(decode(read_bytes(t, limit), t))))
+    for job in jobs:
+        docs.append((job.name,
+                     read_sentence_lines(decode(read_bytes(job.src, limit), job.src)),
+                     read_sentence_lines(decode(read_bytes(job.tgt, limit), job.tgt))))
     batch = len(jobs) > 1
     if batch and output is None:
         raise click.UsageError("several document pairs need -o DIR")
     if batch:
         Path(output).mkdir(parents=True, exist_ok=True)
+    signature = run_signature("parallel", model, {"max_page_mb": max_page_mb})
+    langs = (src_lang, tgt_lang)
     aligner = DocAligner(_encoder(model, device, batch_size, allow_download))
+    pairs = 0
     for start in range(0, len(docs), 8):
         chunk = docs[start : start + 8]
         results = aligner.align_many([(s, t) for _, s, t in chunk])
         for (name, s, t), beads in zip(chunk, results, strict=True):
             target = (Path(output) / name) if batch else output
-            with atomic_output(target) as out:
-                for b in beads:
-                    if fmt == "beads":
-                        out.write(format_bead(b) + "\n")
-                    elif b.src and b.tgt:
-                        out.write("\t".join([" ".join(s[i] for i in b.src),
-                                             " ".join(t[j] for j in b.tgt),
-                                             f"{b.score:.4f}"]) + "\n")
+            if fmt == "beads":
+                with atomic_output(target) as out:
+                    out.writelines(format_bead(b) + "\n" for b in beads)
+                continue
+            with RowSink(fmt, target, BEAD_PAIR_COLUMNS, langs=langs,
+                         signature=signature.to_json() if fmt == "parquet" else signature.short,
+                         version=signature.version) as sink:
+                pairs += sink.write(bead_rows(s, t, beads, page=name))
     if stats:
         tm = aligner.timings
-        click.echo(json.dumps({
-            "documents": len(docs), "sentences": tm.sentences,
+        _emit_stats({
+            "documents": len(docs), "sentences": tm.sentences, "pairs": pairs,
             "embed_seconds": round(tm.embed_seconds, 3),
             "align_seconds": round(tm.align_seconds, 3),
-            "texts_per_sentence": round(tm.texts_per_sentence, 3)}), err=True)
+            "texts_per_sentence": round(tm.texts_per_sentence, 3),
+            "signature": signature.as_dict()})
 
 
 @cli.command("evaluate")
@@ -292,54 +329,67 @@ def _jsonable(obj):
 
 @cli.command("corpus")
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Corpus file, appended page by page (resumable).")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="Corpus file, appended page by page (resumable); a directory of Parquet "
+                   "shards with --format parquet.")
 @click.option("--leftovers", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Leftovers and unreadable pages, one row each.")
+              help="Leftovers and unreadable pages, one row each (JSONL for a JSONL run, "
+                   "TSV otherwise).")
 @click.option("--glob", "pattern", default="*", show_default=True,
               help="File name pattern when walking directories.")
-@click.option("--format", "fmt", type=click.Choice(["tsv", "jsonl"]), default="tsv",
-              show_default=True)
-@click.option("--plain", is_flag=True, help="Write only vi<TAB>en, no header (Moses/fairseq).")
-@click.option("--min-score", type=float, default=None)
+@_format_option
+@click.option("--plain", is_flag=True, help="TSV of vi<TAB>en only, no header (Moses/fairseq).")
+@click.option("--min-score", type=float, default=None,
+              help="Drop pairs whose margin score is below X (they become low_score leftovers).")
 @click.option("--dedupe/--no-dedupe", default=True, show_default=True,
               help="Drop pairs already written for another page.")
 @click.option("--learn-chrome/--no-learn-chrome", default=True, show_default=True,
               help="Treat short lines recurring on many pages of a site as boilerplate.")
 @click.option("--batch-pages", type=click.IntRange(1, 10000), default=128, show_default=True,
               help="Pages embedded together: larger batches sort more texts by length "
-                   "(128 embeds 10 % faster than 32).")
+                   "(128 embeds 10 % faster than 32); one Parquet shard per batch.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Processes in all: from 2 on, helpers read and split the next pages while "
                    "this one embeds (2 measured 7 % faster than 1 on 2 cores; see README).")
 @click.option("--restart", is_flag=True, help="Ignore an earlier run's journal; start over.")
 @click.option("--strict", is_flag=True, help="Exit non-zero if any page was unreadable.")
-@click.option("-q", "--quiet", is_flag=True)
+@click.option("--stats", is_flag=True,
+              help="Print counts, timings and the run signature as JSON on standard error.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress, notices or summary line.")
 @_page_options
 @_model_options
 @_friendly
 def corpus_cmd(inputs, output, leftovers, pattern, fmt, plain, min_score, dedupe, learn_chrome,
-               batch_pages, workers, restart, strict, quiet, html, max_page_mb, model, device,
-               batch_size, allow_download) -> None:
+               batch_pages, workers, restart, strict, stats, quiet, html, max_page_mb, model,
+               device, batch_size, allow_download) -> None:
     """Build one parallel corpus from many pages (files, directories, @lists, .gz/.zst)."""
     from align.aligners.mixed import PageAligner
+    from align.api import run_signature
     from align.corpus.run import CorpusOptions, CorpusRun
 
-    opts = CorpusOptions(output=output, leftovers=leftovers, fmt="plain" if plain else fmt,
+    if plain and fmt != "tsv":
+        raise click.UsageError("--plain is a form of --format tsv")
+    opts = CorpusOptions(output=output, leftovers=leftovers, fmt=fmt, plain=plain,
                          min_score=min_score, dedupe=dedupe, learn_chrome=learn_chrome,
                          batch_pages=batch_pages, restart=restart, model=model or "default",
                          html=html, max_page_mb=max_page_mb, workers=workers)
+    opts.run_signature = run_signature("corpus", model, opts.settings())
     aligner = PageAligner(_encoder(model, device, batch_size, allow_download),
                           min_score=min_score)
     progress = None if quiet else _progress()
-    stats = CorpusRun(aligner, opts, progress).run(list(inputs), pattern)
-    if progress is not None:
-        progress.close()
+    report = None if quiet else (lambda message: click.echo(f"align: {message}", err=True))
+    try:
+        result = CorpusRun(aligner, opts, progress, report).run(list(inputs), pattern)
+    finally:
+        if progress is not None:
+            progress.close()
     if not quiet:
-        click.echo(f"align corpus: {stats.summary()}", err=True)
-        for name, message in stats.error_pages[:20]:
+        click.echo(f"align corpus: {result.summary()} [{opts.run_signature.short}]", err=True)
+        for name, message in result.error_pages[:20]:
             click.echo(f"  unreadable: {name}: {message}", err=True)
-    if strict and stats.errors:
+    if stats:
+        _emit_stats({**result.as_dict(), "signature": opts.run_signature.as_dict()})
+    if strict and result.errors:
         sys.exit(1)
 
 

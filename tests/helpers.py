@@ -4,7 +4,6 @@ and a writer of tiny synthetic E5S1 model files."""
 from __future__ import annotations
 
 import hashlib
-import io
 import struct
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +20,8 @@ from align.embed.e5_format import (
     dequantize_q4_0,
     expected_shapes,
 )
-from align.io.writers import LEFTOVER_COLUMNS, PAIR_COLUMNS, RowWriter, leftover_rows, pair_rows
+from align.io.formats import TsvFormat, tsv_value
+from align.io.rows import LEFTOVER_COLUMNS, PAIR_COLUMNS, leftover_rows, pair_rows
 from align.records import EN, VI
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,13 +104,13 @@ def check_page_invariants(result) -> None:
     # TSV round trip: header + one line per row, same cells back
     for rows, cols in ((list(pair_rows(result)), PAIR_COLUMNS),
                        (list(leftover_rows(result)), LEFTOVER_COLUMNS)):
-        buf = io.StringIO()
-        RowWriter(buf, cols).write(rows)
-        lines_out = buf.getvalue().split("\n")
+        fmt = TsvFormat(cols)
+        text = fmt.begin()["main"] + fmt.encode(rows)["main"]
+        lines_out = text.split("\n")
         assert lines_out[-1] == "" and len(lines_out) == len(rows) + 2
         parsed = [dict(zip(cols, ln.split("\t"), strict=False)) for ln in lines_out[1:-1]]
         assert all(len(ln.split("\t")) == len(cols) for ln in lines_out[1:-1])
-        assert parsed == [{c: r[c] for c in cols} for r in rows]
+        assert parsed == [{c: tsv_value(getattr(r, c)) for c in cols} for r in rows]
 
 
 # --- tiny synthetic E5S1 model files ----------------------------------------------

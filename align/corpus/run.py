@@ -10,7 +10,6 @@ learnt as chrome in a first pass.
 from __future__ import annotations
 
 import hashlib
-import json
 import multiprocessing
 import sys
 import time
@@ -21,15 +20,22 @@ from pathlib import Path
 
 from align.aligners.mixed import PageAligner
 from align.errors import AlignError, InputError
+from align.io.files import OutputError
+from align.io.formats import TextFormat, text_format
 from align.io.inputs import PageRef, iter_pages
 from align.io.journal import Journal
+from align.io.parquet import ParquetWriter, pair_schema
 from align.io.reader import max_bytes_for, read_page
+from align.io.rows import CORPUS_COLUMNS, LEFTOVER_COLUMNS, leftover_rows, pair_rows, unreadable_row
 from align.records import PageAlignment
+from align.signature import RunSignature
 from align.text.chrome import ChromeLearner
-from align.text.normalize import dedupe_key, one_line
+from align.text.normalize import dedupe_key
 from align.text.page import PageDraft, draft_page
 
-UNREADABLE = "unreadable"
+#: The marker page the journal records once a text format's closing bytes (TMX) are written.
+END_PAGE = "\x00end"
+KEY_BYTES = 12
 
 
 @dataclass
@@ -38,7 +44,8 @@ class CorpusOptions:
 
     output: Path
     leftovers: Path | None = None
-    fmt: str = "tsv"  # tsv | plain | jsonl
+    fmt: str = "tsv"  # tsv | jsonl | parquet | moses | tmx
+    plain: bool = False  # TSV without header, texts only
     min_score: float | None = None
     dedupe: bool = True
     learn_chrome: bool = True
@@ -50,19 +57,39 @@ class CorpusOptions:
     #: processes in all: with more than one, helpers read and split the next batch of pages
     #: while this process embeds and aligns the current one
     workers: int = 1
+    #: version, model and weights, output-changing settings (None: a bare signature)
+    run_signature: RunSignature | None = None
+
+    def settings(self) -> dict[str, object]:
+        """The settings that change what a corpus run writes."""
+        return {"format": "plain" if self.plain else self.fmt, "min_score": self.min_score,
+                "dedupe": self.dedupe, "learn_chrome": self.learn_chrome, "html": self.html,
+                "max_page_mb": self.max_page_mb}
 
     def signature(self, inputs: list[str], pattern: str) -> dict:
-        return {"inputs": inputs, "glob": pattern, "format": self.fmt,
-                "min_score": self.min_score, "dedupe": self.dedupe,
-                "learn_chrome": self.learn_chrome, "model": self.model,
-                "leftovers": str(self.leftovers) if self.leftovers else None,
-                "html": self.html, "max_page_mb": self.max_page_mb}
+        """What the journal must match to resume: the run signature, inputs and outputs."""
+        run = (self.run_signature.as_dict() if self.run_signature is not None
+               else {"model": self.model, "settings": self.settings()})
+        return {"run": run, "inputs": inputs, "glob": pattern,
+                "leftovers": str(self.leftovers) if self.leftovers else None}
 
     def read(self, ref: PageRef) -> str:
         """The page's normalised text, or InputError (reported as ``unreadable``)."""
         if ref.error:
             raise InputError(ref.error)
         return read_page(ref.path, html=self.html, max_bytes=max_bytes_for(self.max_page_mb))
+
+    def pair_format(self) -> TextFormat | None:
+        """The appendable format of the pairs (None for Parquet shards)."""
+        if self.fmt == "parquet":
+            return None
+        sig = self.run_signature
+        return text_format(self.fmt, CORPUS_COLUMNS, plain=self.plain,
+                           signature=sig.short if sig else "", version=sig.version if sig else "")
+
+    def leftover_format(self) -> TextFormat:
+        """Leftovers are JSONL for a JSONL run and TSV otherwise (appendable, journalled)."""
+        return text_format("jsonl" if self.fmt == "jsonl" else "tsv", LEFTOVER_COLUMNS)
 
 
 @dataclass
@@ -76,6 +103,7 @@ class CorpusStats:
     errors: int = 0
     sentences: int = 0
     seconds: float = 0.0
+    total: int = 0  # pages listed as input, known before any page is aligned
     error_pages: list[tuple[str, str]] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -84,51 +112,101 @@ class CorpusStats:
                 f"{self.duplicate_pairs} duplicate pairs dropped, {self.errors} unreadable, "
                 f"{self.seconds:.1f} s, {rate:.2f} pages/s")
 
+    def as_dict(self) -> dict[str, object]:
+        return {"pages": self.pages, "skipped": self.skipped, "pairs": self.pairs,
+                "duplicate_pairs": self.duplicate_pairs, "unreadable": self.errors,
+                "sentences": self.sentences, "seconds": round(self.seconds, 3)}
+
 
 def _pair_key(vi: str, en: str) -> bytes:
     return hashlib.blake2b(f"{dedupe_key(vi)}\t{dedupe_key(en)}".encode(),
-                           digest_size=12).digest()
+                           digest_size=KEY_BYTES).digest()
 
 
-def _header(fmt: str) -> bytes:
-    return {"tsv": b"vi\ten\tscore\tpage\n", "plain": b"", "jsonl": b""}[fmt]
+def _pair_key_name(key: str) -> str:
+    """Journal key of a pairs file: ``pairs``, or ``pairs.vi``/``pairs.en`` for Moses."""
+    return "pairs" if key == "main" else f"pairs.{key}"
 
 
-LEFT_HEADER = b"page\tlang\treason\tblock\ttext\n"
+def shard_name(n: int) -> str:
+    """Deterministic name of the n-th Parquet shard of a corpus."""
+    return f"part-{n:05d}.parquet"
 
 
 class CorpusRun:
     """One run of ``align corpus``; ``progress`` is called after every page."""
 
     def __init__(self, aligner: PageAligner, opts: CorpusOptions,
-                 progress: Callable[[CorpusStats], None] | None = None) -> None:
+                 progress: Callable[[CorpusStats], None] | None = None,
+                 report: Callable[[str], None] | None = None) -> None:
         self.aligner = aligner
         self.opts = opts
         self.progress = progress or (lambda stats: None)
+        self.report = report or (lambda message: None)
         self.stats = CorpusStats()
         self.seen: set[bytes] = set()
+        self.pairs = opts.pair_format()
+        self.lefts = opts.leftover_format()
+        self.shards = 0
+
+    def outputs(self) -> dict[str, Path]:
+        """Every appended output by journal key (pairs files, leftovers, dedupe keys)."""
+        out: dict[str, Path] = {}
+        if self.pairs is not None:
+            out.update({_pair_key_name(k): p
+                        for k, p in self.pairs.paths(self.opts.output).items()})
+        if self.opts.leftovers:
+            out["leftovers"] = self.opts.leftovers
+        if self.opts.dedupe:
+            out["dedupe"] = self.opts.output.with_name(self.opts.output.name + ".dedupe")
+        return out
+
+    def _chunks(self, pairs: dict[str, str] | None = None,
+                lefts: dict[str, str] | None = None, keys: bytes = b"") -> dict[str, bytes]:
+        chunks = {_pair_key_name(k): v.encode("utf-8") for k, v in (pairs or {}).items()}
+        if self.opts.leftovers and lefts:
+            chunks["leftovers"] = lefts["main"].encode("utf-8")
+        if keys:
+            chunks["dedupe"] = keys
+        return chunks
 
     def run(self, inputs: list[str], pattern: str = "*") -> CorpusStats:
         start = time.perf_counter()
         refs = list(iter_pages(inputs, pattern))
-        outputs = {"pairs": self.opts.output}
-        if self.opts.leftovers:
-            outputs["leftovers"] = self.opts.leftovers
+        self.stats.total = len(refs)
+        if self.opts.fmt == "parquet":
+            journal_path = self.opts.output.with_name(self.opts.output.name + ".journal")
+            if (not self.opts.restart and not journal_path.exists()
+                    and any(self.opts.output.glob("part-*.parquet"))):
+                raise OutputError(f"{self.opts.output}: holds shards and no journal to resume "
+                                  "from; use --restart to overwrite them")
+            try:
+                self.opts.output.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise AlignError(f"{self.opts.output}: cannot create the shard directory "
+                                 f"({exc.strerror or exc})") from exc
         # the lock comes first: a second run on the same output stops here, at once
-        with Journal(self.opts.output, self.opts.signature(inputs, pattern), outputs,
+        with Journal(self.opts.output, self.opts.signature(inputs, pattern), self.outputs(),
                      self.opts.restart) as journal:
             state = journal.open()
+            self.shards = state.shards
+            if self.opts.fmt == "parquet":
+                self._drop_torn_shards()
             chrome = self._learn_chrome(refs) if self.opts.learn_chrome else None
             if not state.done:
-                journal.write_page("", {"pairs": _header(self.opts.fmt),
-                                        "leftovers": LEFT_HEADER})
+                journal.write_page("", self._chunks(
+                    self.pairs.begin() if self.pairs else None, self.lefts.begin()))
             else:
                 self._reload_seen()
             todo = [r for r in refs if r.name not in state.done]
             self.stats.skipped = len(refs) - len(todo)
+            self.progress(self.stats)
             for drafts in self._drafted_batches(todo, chrome):
                 good = [d for _, d in drafts if not isinstance(d, str)]
                 results = iter(self.aligner.align_drafts(good))
+                if self.pairs is None:
+                    self._write_shard(journal, drafts, results, start)
+                    continue
                 for ref, d in drafts:
                     if isinstance(d, str):
                         self._write_error(journal, ref, d)
@@ -136,6 +214,8 @@ class CorpusRun:
                         self._write_page(journal, ref, next(results))
                     self.stats.seconds = time.perf_counter() - start
                     self.progress(self.stats)
+            if self.pairs is not None and END_PAGE not in state.done:
+                journal.write_page(END_PAGE, self._chunks(self.pairs.end(), self.lefts.end()))
         self.stats.seconds = time.perf_counter() - start
         return self.stats
 
@@ -182,53 +262,90 @@ class CorpusRun:
         return learner
 
     def _reload_seen(self) -> None:
-        """Rebuild the duplicate-pair set from what earlier runs already wrote."""
+        """Rebuild the duplicate-pair set from the keys earlier runs recorded."""
         if not self.opts.dedupe:
             return
-        with open(self.opts.output, encoding="utf-8") as f:
-            for n, line in enumerate(f):
-                if self.opts.fmt == "jsonl":
-                    rec = json.loads(line)
-                    vi, en = rec["vi"], rec["en"]
-                else:
-                    if n == 0 and self.opts.fmt == "tsv":
-                        continue
-                    vi, en = line.rstrip("\n").split("\t")[:2]
-                self.seen.add(_pair_key(vi, en))
+        path = self.outputs()["dedupe"]
+        with open(path, "rb") as f:
+            data = f.read()
+        self.seen.update(data[k : k + KEY_BYTES] for k in range(0, len(data), KEY_BYTES))
 
-    def _write_page(self, journal: Journal, ref: PageRef, result: PageAlignment) -> None:
-        rows = []
-        for p in result.pairs:
-            vi, en = one_line(p.vi_text), one_line(p.en_text)
+    def _new_pairs(self, ref: PageRef, result: PageAlignment) -> tuple[list, bytes]:
+        """The page's pair rows that are not duplicates, and their dedupe keys."""
+        rows, keys = [], []
+        for row in pair_rows(result, page=ref.name):
             if self.opts.dedupe:
-                key = _pair_key(vi, en)
+                key = _pair_key(row.src, row.tgt)
                 if key in self.seen:
                     self.stats.duplicate_pairs += 1
                     continue
                 self.seen.add(key)
-            if self.opts.fmt == "jsonl":
-                rows.append(json.dumps({"vi": vi, "en": en, "score": p.score, "page": ref.name},
-                                       ensure_ascii=False) + "\n")
-            elif self.opts.fmt == "plain":
-                rows.append(f"{vi}\t{en}\n")
-            else:
-                rows.append(f"{vi}\t{en}\t{p.score:.4f}\t{one_line(ref.name)}\n")
-        left = "".join(
-            f"{one_line(ref.name)}\t{x.lang}\t{x.reason}\t{x.block}\t{one_line(x.text)}\n"
-            for x in result.leftovers)
-        journal.write_page(ref.name, {"pairs": "".join(rows).encode("utf-8"),
-                                      "leftovers": left.encode("utf-8")})
+                keys.append(key)
+            rows.append(row)
+        return rows, b"".join(keys)
+
+    def _write_page(self, journal: Journal, ref: PageRef, result: PageAlignment) -> None:
+        assert self.pairs is not None
+        rows, keys = self._new_pairs(ref, result)
+        journal.write_page(ref.name, self._chunks(
+            self.pairs.encode(rows), self.lefts.encode(leftover_rows(result, page=ref.name)),
+            keys))
+        self._count(result, len(rows))
+
+    def _count(self, result: PageAlignment, pairs: int) -> None:
         self.stats.pages += 1
-        self.stats.pairs += len(rows)
+        self.stats.pairs += pairs
         self.stats.sentences += len(result.sentences)
 
-    def _write_error(self, journal: Journal, ref: PageRef, message: str) -> None:
-        line = f"{one_line(ref.name)}\t-\t{UNREADABLE}\t-\t{one_line(message)}\n"
-        journal.write_page(ref.name, {"leftovers": line.encode("utf-8")})
+    def _write_error(self, journal: Journal | None, ref: PageRef, message: str) -> bytes:
+        """Record an unreadable page; returns its leftover bytes (written now when a journal
+        is given, else by the caller with its batch)."""
+        chunk = self.lefts.encode([unreadable_row(ref.name, message)])
+        if journal is not None:
+            journal.write_page(ref.name, self._chunks(lefts=chunk))
         self.stats.pages += 1
         self.stats.errors += 1
         self.stats.error_pages.append((ref.name, message))
-        print(f"align: skipped {message}", file=sys.stderr)
+        self.report(f"skipped {message}")
+        return chunk["main"].encode("utf-8")
+
+    def _write_shard(self, journal: Journal, drafts: list, results: Iterator[PageAlignment],
+                     start: float) -> None:
+        """One batch as one Parquet shard, renamed into place, then journalled in one line."""
+        schema = pair_schema(signature=self.opts.run_signature.to_json()
+                             if self.opts.run_signature else "")
+        path = self.opts.output / shard_name(self.shards)
+        lefts: list[bytes] = []
+        keys: list[bytes] = []
+        with ParquetWriter(path, schema) as writer:
+            for ref, d in drafts:
+                if isinstance(d, str):
+                    lefts.append(self._write_error(None, ref, d))
+                else:
+                    result = next(results)
+                    rows, page_keys = self._new_pairs(ref, result)
+                    writer.write(rows)
+                    keys.append(page_keys)
+                    lefts.append(self.lefts.encode(leftover_rows(result, page=ref.name))["main"]
+                                 .encode("utf-8"))
+                    self._count(result, len(rows))
+        self.shards += 1
+        chunks = {"dedupe": b"".join(keys)} if self.opts.dedupe else {}
+        if self.opts.leftovers:
+            chunks["leftovers"] = b"".join(lefts)
+        journal.write_batch([ref.name for ref, _ in drafts], chunks, shards=self.shards)
+        self.stats.seconds = time.perf_counter() - start
+        self.progress(self.stats)
+
+    def _drop_torn_shards(self) -> None:
+        """Remove shards a killed run wrote but never journalled (they are redone)."""
+        for path in self.opts.output.glob("part-*.parquet"):
+            try:
+                n = int(path.stem.split("-")[1])
+            except (IndexError, ValueError):
+                continue
+            if n >= self.shards:
+                path.unlink()
 
 
 def _draft_pages(

@@ -97,7 +97,7 @@ def _is_model_folder(path: Path) -> bool:
     return any((path / f).is_file() for f in _MODEL_FILES)
 
 
-def _cached_hub_folder(name: str) -> Path | None:
+def cached_hub_folder(name: str) -> Path | None:
     """The snapshot folder of a hub model already in the local HF cache (no network)."""
     from huggingface_hub import try_to_load_from_cache
 
@@ -178,7 +178,7 @@ class Encoder:
             return cls(st, name, local.resolve(), batch_size, cache_dir)
         if _looks_like_path(name):
             raise ModelError(f"model folder not found: {name}")
-        cached = _cached_hub_folder(name)
+        cached = cached_hub_folder(name)
         if cached is not None:
             st = cls._load_st(str(cached), dev, name, offline=True)
             return cls(st, name, cached, batch_size, cache_dir)
@@ -188,7 +188,7 @@ class Encoder:
                 "--allow-download to fetch it from the hub, or --model FOLDER"
             )
         st = cls._load_st(name, dev, name, offline=False)
-        return cls(st, name, _cached_hub_folder(name), batch_size, cache_dir)
+        return cls(st, name, cached_hub_folder(name), batch_size, cache_dir)
 
     @staticmethod
     def _load_st(source: str, device: str, name: str, offline: bool) -> Any:

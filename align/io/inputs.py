@@ -114,3 +114,38 @@ def _walk(root: Path, pattern: str) -> Iterator[PageRef]:
 
 def _within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+@dataclass(frozen=True)
+class DocJob:
+    """One document pair for ``align parallel``: an output name and the two input paths."""
+
+    name: str
+    src: str
+    tgt: str
+
+
+def doc_jobs_from_dirs(src_dir: str | Path, tgt_dir: str | Path) -> list[DocJob]:
+    """Pairs of same-named files in two folders (every source file needs its target)."""
+    names = sorted(p.name for p in Path(src_dir).iterdir() if p.is_file())
+    missing = [n for n in names if not (Path(tgt_dir) / n).is_file()]
+    if missing:
+        raise InputError(f"{tgt_dir}: no target file for {missing[0]}")
+    return [DocJob(n, str(Path(src_dir) / n), str(Path(tgt_dir) / n)) for n in names]
+
+
+def doc_jobs_from_list(path: str | Path) -> list[DocJob]:
+    """Pairs listed one per line as ``SRC<TAB>TGT[<TAB>OUT-NAME]`` (blank lines skipped)."""
+    try:
+        text = Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the list of pairs ({exc})") from exc
+    out = []
+    for k, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = line.split("\t")
+        if len(parts) < 2:
+            raise InputError(f"{path}:{k}: expected SRC<TAB>TGT[<TAB>OUT]")
+        out.append(DocJob(parts[2] if len(parts) > 2 else Path(parts[0]).name, parts[0], parts[1]))
+    return out

@@ -17,16 +17,18 @@ from pathlib import Path
 
 from align.io.files import OutputError
 
-VERSION = 1
+VERSION = 2
 RESUME_HINT = "rerun to resume from the last complete page"
 
 
 @dataclass
 class JournalState:
-    """What an earlier run completed: page names and the outputs' end offsets."""
+    """What an earlier run completed: page names, the outputs' end offsets and how many
+    finished shards (whole files written beside the appended outputs) it recorded."""
 
     done: set[str]
     offsets: dict[str, int]
+    shards: int = 0
 
 
 class Journal:
@@ -34,6 +36,7 @@ class Journal:
 
     def __init__(self, output: Path, signature: dict, outputs: dict[str, Path],
                  restart: bool = False) -> None:
+        self.output = output
         self.path = output.with_name(output.name + ".journal")
         self.lock_path = output.with_name(output.name + ".lock")
         self.signature = signature
@@ -52,7 +55,7 @@ class Journal:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             raise OutputError(
-                f"{self.outputs['pairs']}: another align corpus run is writing it") from exc
+                f"{self.output}: another align corpus run is writing it") from exc
         return self
 
     def __exit__(self, *exc) -> None:
@@ -104,22 +107,27 @@ class Journal:
             raise _failed(self.path, "read", exc) from exc
         done: set[str] = set()
         offsets: dict[str, int] = {k: 0 for k in self.outputs}
+        shards = 0
         good = 0
         for n, raw in enumerate(lines):
             try:
                 rec = json.loads(raw)
                 if n == 0:
-                    signature = rec["signature"]
+                    signature, version = rec["signature"], rec.get("version")
                 else:
-                    page, new_offsets = str(rec["page"]), dict(rec["offsets"])
+                    pages, new_offsets = [str(p) for p in rec["pages"]], dict(rec["offsets"])
+                    new_shards = int(rec.get("shards", 0))
             except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, ValueError):
                 break  # a torn last line: everything after it never happened
-            if n == 0 and signature != self.signature:
-                raise OutputError(f"{self.path}: an earlier run with other settings; "
+            if n == 0 and (signature != self.signature or version != VERSION):
+                changed = "; ".join(describe_changes(signature, self.signature)[:3]) if (
+                    version == VERSION) else f"journal format {version} → {VERSION}"
+                raise OutputError(f"{self.path}: an earlier run with other settings "
+                                  f"({changed or 'settings differ'}); "
                                   "use --restart to start over")
             if n > 0:
-                done.add(page)
-                offsets = new_offsets
+                done.update(pages)
+                offsets, shards = new_offsets, new_shards
             good += len(raw) + 1
         if good == 0:
             return None
@@ -128,10 +136,16 @@ class Journal:
                 f.truncate(good)
         except OSError as exc:
             raise _failed(self.path, "write", exc) from exc
-        return JournalState(done, offsets)
+        return JournalState(done, offsets, shards)
 
     def write_page(self, page: str, chunks: dict[str, bytes]) -> None:
         """Append one page's bytes to every output, make them durable, then journal it."""
+        self.write_batch([page], chunks)
+
+    def write_batch(self, pages: list[str], chunks: dict[str, bytes],
+                    shards: int | None = None) -> None:
+        """Append the bytes of several pages, make them durable, then journal them in one
+        line (with ``shards``, the number of finished shard files, when the run has any)."""
         offsets = {}
         for key, f in self.files.items():
             try:
@@ -143,7 +157,10 @@ class Journal:
                 offsets[key] = f.tell()
             except OSError as exc:
                 raise _failed(self.outputs[key], "write", exc, RESUME_HINT) from exc
-        self._append({"page": page, "offsets": offsets})
+        rec: dict = {"pages": pages, "offsets": offsets}
+        if shards is not None:
+            rec["shards"] = shards
+        self._append(rec)
 
     def _append(self, rec: dict) -> None:
         """One journal line, durable before the next page starts; a torn one is dropped
@@ -155,6 +172,25 @@ class Journal:
             os.fsync(self._journal.fileno())
         except OSError as exc:
             raise _failed(self.path, "write", exc, RESUME_HINT) from exc
+
+
+def describe_changes(old: object, new: object, key: str = "") -> list[str]:
+    """What differs between two signatures, as ``name old → new`` (nested keys flattened)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out: list[str] = []
+        for k in sorted(set(old) | set(new), key=str):
+            out += describe_changes(old.get(k), new.get(k), str(k))
+        return out
+    if old == new:
+        return []
+    name = "version" if key == "align" else key or "signature"
+    return [f"{name} {_show(old)} → {_show(new)}"]
+
+
+def _show(value: object) -> str:
+    if isinstance(value, (list, tuple)):
+        return ",".join(map(str, value)) or "none"
+    return "none" if value is None else str(value)
 
 
 def _failed(path: Path, verb: str, exc: OSError, hint: str = "") -> OutputError:

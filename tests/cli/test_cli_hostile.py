@@ -32,7 +32,8 @@ def test_pages_with_nothing_to_pair_give_an_empty_result(tmp_path, content) -> N
     page.write_bytes(content)
     rc, out, err = _align("mixed", page, "--leftovers", tmp_path / "l.tsv")
     assert rc == 0 and out == HEADER
-    assert err.count("\n") == 1 and "0 pairs" in err
+    page_line, summary = err.splitlines()  # the page's line, then the run's with its signature
+    assert "0 pairs" in page_line and summary.startswith("align mixed: 1 pages, 0 pairs [align:")
 
 
 def test_binary_and_missing_files_are_one_line_errors(tmp_path) -> None:

@@ -45,9 +45,9 @@ def _corpus(root: Path, out: Path, inputs: list[str] | None = None, **kw):
 
 
 def _unreadable_rows(out: Path) -> dict[str, str]:
-    rows = out.with_suffix(".left.tsv").read_text(encoding="utf-8").splitlines()[1:]
-    cells = [r.split("\t") for r in rows]
-    return {c[0]: c[4] for c in cells if c[2] == "unreadable"}
+    header, *rows = out.with_suffix(".left.tsv").read_text(encoding="utf-8").splitlines()
+    cells = [dict(zip(header.split("\t"), r.split("\t"), strict=True)) for r in rows]
+    return {c["page"]: c["text"] for c in cells if c["reason"] == "unreadable"}
 
 
 def _good_page(path: Path, k: int) -> None:

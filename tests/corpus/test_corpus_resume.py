@@ -65,7 +65,7 @@ def test_dedupe_errors_and_rerun_is_a_no_op(tmp_path) -> None:
     assert len(pairs) == len(set(pairs)) == 6 and stats.duplicate_pairs == 6
     assert stats.errors == 1
     left = out.with_suffix(".left.tsv").read_text(encoding="utf-8")
-    assert "zz_binary.txt\t-\tunreadable" in left
+    assert "zz_binary.txt\t\tunreadable\t\t\t\t" in left
     assert "Trang chủ | Tin tức" in left  # reported as chrome, never paired
     before = out.read_bytes()
     again = _run(root, out)

@@ -130,7 +130,9 @@ def test_a_corpus_of_random_pages_loses_nothing(tmp_path_factory, pages) -> None
             if key not in seen:
                 seen.add(key)
                 expected_pairs.append([p.vi_text, p.en_text, f"{p.score:.4f}", name])
-        expected_left += [[name, x.lang, x.reason, str(x.block), x.text]
+        expected_left += [[name, x.lang, str(x.reason), str(x.block),
+                           ",".join(map(str, x.sentences)),
+                           "" if x.duplicate_of is None else str(x.duplicate_of), x.text]
                           for x in result.leftovers]
     out = root / "c.tsv"
     opts = CorpusOptions(output=out, leftovers=root / "left.tsv", learn_chrome=False)

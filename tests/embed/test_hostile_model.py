@@ -70,7 +70,8 @@ def test_switching_model_on_a_resumed_corpus_run_is_refused(tmp_path, bilingual)
 
     run("default")
     before = out.read_bytes()
-    with pytest.raises(OutputError, match="other settings; use --restart") as err:
+    changed = r"other settings \(model default → /models/other-dim-768\); use --restart"
+    with pytest.raises(OutputError, match=changed) as err:
         run("/models/other-dim-768")
     assert "\n" not in str(err.value) and out.read_bytes() == before
     run("/models/other-dim-768", restart=True)
