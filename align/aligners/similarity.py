@@ -38,15 +38,6 @@ def window_vectors(emb: np.ndarray, weights: np.ndarray, size: int) -> np.ndarra
     return normalize_rows((csum[size:] - csum[:-size]).astype(np.float32))
 
 
-def window_means(values: np.ndarray, size: int) -> np.ndarray:
-    """Mean of ``values`` over every window of ``size`` consecutive entries."""
-    n = values.shape[0]
-    if size > n:
-        return np.zeros(0, dtype=np.float32)
-    csum = np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
-    return ((csum[size:] - csum[:-size]) / size).astype(np.float32)
-
-
 @dataclass(frozen=True)
 class Band:
     """For each row ``i`` (0..n), the columns ``lo[i] .. hi[i]`` (inclusive) worth scoring.

@@ -116,9 +116,3 @@ class ParquetWriter:
         else:
             self.abort()
 
-
-def write_parquet(path: Path, rows: Iterable[PairRow | LeftoverRow], schema: Any,
-                  langs: tuple[str, str] = ("vi", "en")) -> int:
-    """Write a whole Parquet file at once (one row group); returns the number of rows."""
-    with ParquetWriter(path, schema, langs) as w:
-        return w.write(rows)

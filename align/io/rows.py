@@ -20,7 +20,6 @@ from align.text.normalize import one_line
 PAIR_COLUMNS = ("src", "tgt", "score", "bead", "src_ids", "tgt_ids", "page")
 CORPUS_COLUMNS = ("src", "tgt", "score", "page")
 BEAD_PAIR_COLUMNS = ("src", "tgt", "score")
-TEXT_COLUMNS = ("src", "tgt")
 LEFTOVER_COLUMNS = ("page", "lang", "reason", "block", "ids", "duplicate_of", "text")
 
 

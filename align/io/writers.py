@@ -26,14 +26,6 @@ def leftover_format(fmt: str) -> str:
     return "tsv" if fmt in PAIR_ONLY else fmt
 
 
-def output_paths(fmt: str, out: Path, columns: tuple[str, ...],
-                 langs: tuple[str, str] = ("vi", "en")) -> list[Path]:
-    """The files a format writes for output ``out`` (two for Moses)."""
-    if fmt == "parquet":
-        return [out]
-    return list(text_format(fmt, columns, langs).paths(out).values())
-
-
 class RowSink:
     """Writes rows to one output in one format; a context manager that commits on success."""
 

@@ -67,7 +67,7 @@ def _chunks(text: str) -> list[str]:
     return out
 
 
-def split_sentences(text: str, lang: str = "en") -> list[str]:
+def split_sentences(text: str) -> list[str]:
     """Split a paragraph into sentences, stripped and non-empty, in order.
 
     A piece without a letter or digit (a closing quote left after the full stop, a lone
@@ -169,7 +169,7 @@ def block_sentences(blocks: list[Block]) -> list[Sentence]:
     for block in blocks:
         if block.kind != "content" or block.lang not in (VI, EN):
             continue
-        for text in split_sentences(block.text, block.lang):
+        for text in split_sentences(block.text):
             guess = detect(text)
             lang = block.lang
             if guess.lang in (VI, EN) and guess.lang != lang and guess.words >= 4:

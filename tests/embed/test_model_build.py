@@ -23,14 +23,13 @@ from align.embed import model_build
 from align.embed.e5_format import read_e5
 from align.embed.encoder import Encoder
 from align.embed.model_build import (
-    MARKER,
-    build_normalizer,
-    build_tokenizer,
     ensure_default_model,
     ensure_model,
     file_sha256,
     is_complete,
 )
+from align.embed.model_folder import MARKER
+from align.embed.tokenizer_build import build_normalizer, build_tokenizer
 from align.errors import ModelError
 from tests.helpers import TINY, nfkc_table, write_e5
 

@@ -64,7 +64,7 @@ def test_duplicates_exact_and_near_exact() -> None:
 def test_sentences_keep_abbreviations_numbers_and_quotes() -> None:
     vi = ('TS. Nguyễn Văn A cho biết giá tăng 1.500 đồng tại TP.HCM. '
           'Ông nói: "Đây là mức cao nhất." GS.TS Trần B đồng ý.')
-    assert split_sentences(vi, "vi") == [
+    assert split_sentences(vi) == [
         "TS. Nguyễn Văn A cho biết giá tăng 1.500 đồng tại TP.HCM.",
         'Ông nói: "Đây là mức cao nhất."',
         "GS.TS Trần B đồng ý.",
