@@ -8,7 +8,7 @@ from align.aligners.mixed import PageAligner
 from align.aligners.sequence import AlignParams
 from align.embed.embedder import Embedder
 from align.io.reader import read_page
-from align.records import PageAlignment
+from align.records import PageAlignment, Reason
 from align.signature import RunSignature
 from align.text.page import draft_page
 
@@ -28,14 +28,18 @@ def load_encoder(
 class LazyEncoder:
     """Loads the model on first use, so pages with nothing to embed never pay for it."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, on_batch=None, **kwargs) -> None:
         self.kwargs = kwargs
+        #: handed to the encoder once loaded: ``on_batch(done, total)`` per encoder batch
+        self.on_batch = on_batch
         self._encoder: Embedder | None = None
 
     @property
     def loaded(self) -> Embedder:
         if self._encoder is None:
             self._encoder = load_encoder(**self.kwargs)
+            if self.on_batch is not None:
+                self._encoder.on_batch = self.on_batch
         return self._encoder
 
     def encode(self, texts: list[str]):
@@ -75,3 +79,13 @@ def run_signature(command: str, model: str | None, settings: dict[str, object]) 
 
     ident = model_identity(model)
     return RunSignature(command, ident.name, ident.sha256, settings)
+
+
+def damage_warning(result: PageAlignment) -> str | None:
+    """A warning when a page held U+FFFD replacement characters (a lossy decode upstream):
+    those blocks are set aside as ``damaged`` rather than paired."""
+    n = sum(1 for left in result.leftovers if left.reason == Reason.DAMAGED)
+    if not n:
+        return None
+    return (f"{result.page}: {n} block{'s hold' if n > 1 else ' holds'} U+FFFD replacement "
+            "characters (lost in decoding); set aside as damaged")

@@ -12,11 +12,17 @@ from pathlib import Path
 import click
 
 from align.errors import AlignError
-from align.io.files import atomic_output, silence_stdout
+from align.io.files import (
+    atomic_output,
+    check_output_dir,
+    check_output_file,
+    silence_stdout,
+)
 from align.io.formats import FORMATS
 from align.io.reader import DEFAULT_MAX_PAGE_MB
 from align.io.rows import LEFTOVER_COLUMNS, PAIR_COLUMNS, leftover_rows, pair_rows
 from align.io.writers import RowSink, leftover_format
+from align.progress import Progress
 
 
 def _model_options(f: Callable) -> Callable:
@@ -138,7 +144,7 @@ def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, st
               html, max_page_mb, model, device, batch_size, allow_download) -> None:
     """Align mixed vi/en PAGEs into sentence pairs and flagged leftovers (- = stdin)."""
     from align.aligners.mixed import PageAligner
-    from align.api import LazyEncoder, run_signature
+    from align.api import LazyEncoder, damage_warning, run_signature
     from align.io.reader import max_bytes_for, read_page
     from align.text.page import draft_page
 
@@ -155,21 +161,22 @@ def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, st
         except AlignError as exc:
             click.echo(f"align: error: {exc}", err=True)
             failures += 1
-    if not drafts_ok:
+    if failures:  # nothing is written when a page is missing: one rule, no partial output
         sys.exit(2)
+    if out_dir is not None:
+        check_output_dir(out_dir)
+    check_output_file(output)
+    check_output_file(leftovers)
     signature = run_signature("mixed", model, {"min_score": min_score, "html": html,
                                                  "max_page_mb": max_page_mb})
+    progress = None if quiet else Progress("align mixed", len(drafts_ok))
     encoder = LazyEncoder(model=model, device=device, batch_size=batch_size,
-                          allow_download=allow_download)
+                          allow_download=allow_download,
+                          on_batch=progress.embedded if progress else None)
     aligner = PageAligner(encoder, min_score=min_score)
     left_fmt = leftover_format(fmt)
     sink_args = {"signature": signature.to_json() if fmt == "parquet" else signature.short,
                  "version": signature.version}
-    if out_dir is not None:
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise AlignError(f"{out_dir}: cannot create output directory ({exc.strerror})") from exc
     totals = {"pages": 0, "pairs": 0, "leftovers": 0, "sentences": 0, "seconds": 0.0}
     with ExitStack() as stack:
         pair_out = left_out = None
@@ -180,6 +187,8 @@ def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, st
                     RowSink(left_fmt, leftovers, LEFTOVER_COLUMNS, **sink_args))
         for start in range(0, len(drafts_ok), batch_pages):
             batch = drafts_ok[start : start + batch_pages]
+            if progress is not None:
+                progress.begin_batch(len(batch))
             for result in aligner.align_drafts(batch):
                 if out_dir is not None:
                     stem = _stem(result.page)
@@ -198,16 +207,19 @@ def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, st
                 totals["leftovers"] += len(result.leftovers)
                 totals["sentences"] += len(result.sentences)
                 totals["seconds"] += result.seconds
-                if not quiet:
-                    click.echo(_summary(result), err=True)
-    if not quiet:
+                if progress is not None:
+                    progress.note(_summary(result))
+                    warning = damage_warning(result)
+                    if warning:
+                        progress.note(f"align: warning: {warning}")
+                    progress.finished(totals["pages"], f"{totals['pairs']} pairs")
+    if progress is not None:
+        progress.close()
         click.echo(f"align mixed: {totals['pages']} pages, {totals['pairs']} pairs "
                    f"[{signature.short}]", err=True)
     if stats:
         totals["seconds"] = round(totals["seconds"], 3)
         _emit_stats({**totals, "signature": signature.as_dict()})
-    if failures:
-        sys.exit(2)
 
 
 def _summary(result) -> str:
@@ -252,11 +264,12 @@ def _doc_jobs(src, tgt, src_dir, tgt_dir, pairs_list):
               default=None, help="File of SRC<TAB>TGT[<TAB>OUT-NAME] lines.")
 @click.option("--stats", is_flag=True,
               help="Print counts, timings and the run signature as JSON on standard error.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
 @_max_page_option
 @_model_options
 @_friendly
 def parallel_cmd(src, tgt, output, fmt, src_lang, tgt_lang, src_dir, tgt_dir, pairs_list, stats,
-                 max_page_mb, model, device, batch_size, allow_download) -> None:
+                 quiet, max_page_mb, model, device, batch_size, allow_download) -> None:
     """Align two documents with one sentence per line (or many pairs, --src-dir/--tgt-dir)."""
     from align.aligners.parallel import DocAligner, read_sentence_lines
     from align.api import run_signature
@@ -275,14 +288,26 @@ def parallel_cmd(src, tgt, output, fmt, src_lang, tgt_lang, src_dir, tgt_dir, pa
     if batch and output is None:
         raise click.UsageError("several document pairs need -o DIR")
     if batch:
-        Path(output).mkdir(parents=True, exist_ok=True)
+        check_output_dir(output)
+    else:
+        check_output_file(output)
+        if fmt == "moses" and output is not None:
+            check_output_file(Path(f"{output}.{src_lang}"))
     signature = run_signature("parallel", model, {"max_page_mb": max_page_mb})
     langs = (src_lang, tgt_lang)
-    aligner = DocAligner(_encoder(model, device, batch_size, allow_download))
+    encoder = _encoder(model, device, batch_size, allow_download)
+    progress = None if quiet else Progress("align parallel", len(docs), unit="document")
+    if progress is not None and hasattr(encoder, "on_batch"):
+        encoder.on_batch = progress.embedded
+    aligner = DocAligner(encoder)
     pairs = 0
     for start in range(0, len(docs), 8):
         chunk = docs[start : start + 8]
+        if progress is not None:
+            progress.begin_batch(len(chunk))
         results = aligner.align_many([(s, t) for _, s, t in chunk])
+        if progress is not None:
+            progress.finished(start + len(chunk))
         for (name, s, t), beads in zip(chunk, results, strict=True):
             target = (Path(output) / name) if batch else output
             if fmt == "beads":
@@ -293,6 +318,8 @@ def parallel_cmd(src, tgt, output, fmt, src_lang, tgt_lang, src_dir, tgt_dir, pa
                          signature=signature.to_json() if fmt == "parquet" else signature.short,
                          version=signature.version) as sink:
                 pairs += sink.write(bead_rows(s, t, beads, page=name))
+    if progress is not None:
+        progress.close()
     if stats:
         tm = aligner.timings
         _emit_stats({
@@ -364,7 +391,7 @@ def corpus_cmd(inputs, output, leftovers, pattern, fmt, plain, min_score, dedupe
                device, batch_size, allow_download) -> None:
     """Build one parallel corpus from many pages (files, directories, @lists, .gz/.zst)."""
     from align.aligners.mixed import PageAligner
-    from align.api import run_signature
+    from align.api import LazyEncoder, run_signature
     from align.corpus.run import CorpusOptions, CorpusRun
 
     if plain and fmt != "tsv":
@@ -373,13 +400,25 @@ def corpus_cmd(inputs, output, leftovers, pattern, fmt, plain, min_score, dedupe
                          min_score=min_score, dedupe=dedupe, learn_chrome=learn_chrome,
                          batch_pages=batch_pages, restart=restart, model=model or "default",
                          html=html, max_page_mb=max_page_mb, workers=workers)
+    check_output_file(leftovers)
+    if fmt == "parquet":
+        check_output_dir(output)
+    else:
+        check_output_file(output)
     opts.run_signature = run_signature("corpus", model, opts.settings())
-    aligner = PageAligner(_encoder(model, device, batch_size, allow_download),
-                          min_score=min_score)
-    progress = None if quiet else _progress()
+    encoder = LazyEncoder(model=model, device=device, batch_size=batch_size,
+                          allow_download=allow_download)
+    aligner = PageAligner(encoder, min_score=min_score)
+    progress = None if quiet else Progress("align corpus")
     report = None if quiet else (lambda message: click.echo(f"align: {message}", err=True))
+
+    def prepare() -> None:  # once inputs, lock and journal are checked, before any output
+        encoder.on_batch = progress.embedded if progress is not None else None
+        encoder.loaded  # noqa: B018 - loading is the point: a bad model fails before output
+
     try:
-        result = CorpusRun(aligner, opts, progress, report).run(list(inputs), pattern)
+        result = CorpusRun(aligner, opts, progress and _corpus_progress(progress), report,
+                           prepare=prepare).run(list(inputs), pattern)
     finally:
         if progress is not None:
             progress.close()
@@ -393,48 +432,50 @@ def corpus_cmd(inputs, output, leftovers, pattern, fmt, plain, min_score, dedupe
         sys.exit(1)
 
 
-class _progress:
-    """tqdm on a terminal; a plain log line every 10 s otherwise."""
+def _corpus_progress(progress):
+    """Adapts ``CorpusRun``'s per-page and per-batch reports to a ``Progress``."""
+    seen = {"batches": 0}
 
-    def __init__(self) -> None:
-        self.tty = sys.stderr.isatty()
-        self.bar = None
-        self.last = 0.0
-        if self.tty:
-            from tqdm import tqdm
+    def report(stats) -> None:
+        if progress.total is None and stats.total:
+            progress.set_total(stats.total - stats.skipped)
+        if stats.batches > seen["batches"]:
+            seen["batches"] = stats.batches
+            progress.begin_batch(stats.batch_size)
+        progress.finished(stats.pages, f"{stats.pairs} pairs")
 
-            self.bar = tqdm(unit="page", dynamic_ncols=True, file=sys.stderr)
-
-    def __call__(self, stats) -> None:
-        import time
-
-        if self.bar is not None:
-            self.bar.update(stats.pages - self.bar.n)
-            self.bar.set_postfix(pairs=stats.pairs, refresh=False)
-            return
-        now = time.monotonic()
-        if now - self.last >= 10:
-            self.last = now
-            rate = stats.pages / stats.seconds if stats.seconds else 0.0
-            click.echo(f"align corpus: {stats.pages} pages, {stats.pairs} pairs, "
-                       f"{rate:.2f} pages/s", err=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
+    return report
 
 
-def main() -> None:
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into an exception so that a run stops as cleanly as on Ctrl-C."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
+
+
+def main(args: list[str] | None = None) -> None:
     """Entry point: no traceback reaches the user unless ALIGN_DEBUG is set.
 
-    Click runs in non-standalone mode so that Ctrl-C reaches us (standalone click prints
-    "Aborted!" and exits 1): an interrupted run says so and exits 130, as shells expect.
+    The click command is invoked directly (not through ``cli.main``, which turns Ctrl-C into
+    ``Aborted!`` or a blank line plus ``Abort``): an interrupted run says so in one line and
+    exits 130, as shells expect; SIGTERM (a job scheduler, ``kill``) stops the same way and
+    exits 143. What a corpus run journalled stays; the same command resumes.
     """
+    import signal
+
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        code = cli.main(standalone_mode=False)
+        with cli.make_context("align", list(sys.argv[1:] if args is None else args)) as ctx:
+            cli.invoke(ctx)
+        code = 0
+    except click.exceptions.Exit as exc:  # --help, --version, ctx.exit()
+        code = exc.exit_code
+    except Terminated:
+        _stop("align: terminated", 143)
     except (click.exceptions.Abort, KeyboardInterrupt):
-        click.echo("align: interrupted", err=True)
-        sys.exit(130)
+        _stop("align: interrupted", 130)
     except click.exceptions.ClickException as exc:  # usage errors: click's own message
         exc.show()
         sys.exit(exc.exit_code)
@@ -447,7 +488,17 @@ def main() -> None:
         click.echo(f"align: internal error: {type(exc).__name__}: {exc} "
                    "(set ALIGN_DEBUG=1 for details)", err=True)
         sys.exit(70)
-    sys.exit(code if isinstance(code, int) else 0)
+    sys.exit(code)
+
+
+def _stop(message: str, code: int) -> None:
+    """Say once why we stop; a second Ctrl-C or SIGTERM while leaving is ignored."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    click.echo(message, err=True)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ class Reason(StrEnum):
     OTHER_LANGUAGE = "other_language"  # content in a third language
     LOW_SCORE = "low_score"  # would pair, but below --min-score
     UNREADABLE = "unreadable"  # a whole page that could not be read (align corpus)
+    DAMAGED = "damaged"  # text holding U+FFFD (a lossy decode lost characters): never paired
 
 
 @dataclass

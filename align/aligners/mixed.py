@@ -78,12 +78,19 @@ class PageAligner:
         wanted = [_bilingual(d) for d in drafts]
         texts = [s.text for d, w in zip(drafts, wanted, strict=True) if w for s in d.sentences
                  if s.lang in (VI, EN)]
+        start = time.perf_counter()
         vecs, counts = embed_unique(self.embedder, texts)
+        embed_seconds = time.perf_counter() - start
         out: list[PageAlignment] = []
         pos = 0
         for d, w in zip(drafts, wanted, strict=True):
             k = sum(1 for s in d.sentences if s.lang in (VI, EN)) if w else 0
-            out.append(self._align(d, vecs[pos : pos + k], counts[pos : pos + k]))
+            start = time.perf_counter()
+            result = self._align(d, vecs[pos : pos + k], counts[pos : pos + k])
+            # the page's own time: reading it, its share of the batch's embedding, aligning it
+            share = embed_seconds * k / len(texts) if texts else 0.0
+            result.seconds = d.read_seconds + share + time.perf_counter() - start
+            out.append(result)
             pos += k
         return out
 

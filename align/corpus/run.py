@@ -10,24 +10,23 @@ learnt as chrome in a first pass.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from align.aligners.mixed import PageAligner
+from align.corpus.helpers import helper_pool, stop_pool
 from align.errors import AlignError, InputError
-from align.io.files import OutputError
+from align.io.files import OutputError, check_output_dir
 from align.io.formats import TextFormat, text_format
 from align.io.inputs import PageRef, iter_pages
 from align.io.journal import Journal
 from align.io.parquet import ParquetWriter, pair_schema
 from align.io.reader import max_bytes_for, read_page
 from align.io.rows import CORPUS_COLUMNS, LEFTOVER_COLUMNS, leftover_rows, pair_rows, unreadable_row
-from align.records import PageAlignment
+from align.records import PageAlignment, Reason
 from align.signature import RunSignature
 from align.text.chrome import ChromeLearner
 from align.text.normalize import dedupe_key
@@ -104,6 +103,8 @@ class CorpusStats:
     sentences: int = 0
     seconds: float = 0.0
     total: int = 0  # pages listed as input, known before any page is aligned
+    batches: int = 0  # batches started (each is embedded in one go)
+    batch_size: int = 0  # pages in the batch started last
     error_pages: list[tuple[str, str]] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -138,11 +139,14 @@ class CorpusRun:
 
     def __init__(self, aligner: PageAligner, opts: CorpusOptions,
                  progress: Callable[[CorpusStats], None] | None = None,
-                 report: Callable[[str], None] | None = None) -> None:
+                 report: Callable[[str], None] | None = None,
+                 prepare: Callable[[], None] | None = None) -> None:
         self.aligner = aligner
         self.opts = opts
         self.progress = progress or (lambda stats: None)
         self.report = report or (lambda message: None)
+        #: runs after inputs, lock and journal are checked, before any output is written
+        self.prepare = prepare
         self.stats = CorpusStats()
         self.seen: set[bytes] = set()
         self.pairs = opts.pair_format()
@@ -173,6 +177,9 @@ class CorpusRun:
     def run(self, inputs: list[str], pattern: str = "*") -> CorpusStats:
         start = time.perf_counter()
         refs = list(iter_pages(inputs, pattern))
+        if not refs:
+            raise InputError(f"no pages found in {', '.join(inputs)}"
+                             + (f" (--glob {pattern!r} matched nothing)" if pattern != "*" else ""))
         self.stats.total = len(refs)
         if self.opts.fmt == "parquet":
             journal_path = self.opts.output.with_name(self.opts.output.name + ".journal")
@@ -180,15 +187,11 @@ class CorpusRun:
                     and any(self.opts.output.glob("part-*.parquet"))):
                 raise OutputError(f"{self.opts.output}: holds shards and no journal to resume "
                                   "from; use --restart to overwrite them")
-            try:
-                self.opts.output.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise AlignError(f"{self.opts.output}: cannot create the shard directory "
-                                 f"({exc.strerror or exc})") from exc
+            check_output_dir(self.opts.output)
         # the lock comes first: a second run on the same output stops here, at once
         with Journal(self.opts.output, self.opts.signature(inputs, pattern), self.outputs(),
                      self.opts.restart) as journal:
-            state = journal.open()
+            state = journal.open(self.prepare)
             self.shards = state.shards
             if self.opts.fmt == "parquet":
                 self._drop_torn_shards()
@@ -203,6 +206,9 @@ class CorpusRun:
             self.progress(self.stats)
             for drafts in self._drafted_batches(todo, chrome):
                 good = [d for _, d in drafts if not isinstance(d, str)]
+                self.stats.batches += 1
+                self.stats.batch_size = len(drafts)
+                self.progress(self.stats)
                 results = iter(self.aligner.align_drafts(good))
                 if self.pairs is None:
                     self._write_shard(journal, drafts, results, start)
@@ -235,12 +241,8 @@ class CorpusRun:
                 yield _draft_pages(job, self.opts)
             return
         helpers = self.opts.workers - 1
-        # fork on Linux: helpers only read and split text, they never touch torch's threads;
-        # spawn elsewhere (and where fork is missing)
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context(
-            "fork" if sys.platform.startswith("linux") and "fork" in methods else "spawn")
-        with ProcessPoolExecutor(helpers, mp_context=context) as pool:
+        pool = helper_pool(helpers)
+        try:
             def submit(job) -> list[Future]:
                 step = max(1, -(-len(job) // helpers))
                 return [pool.submit(_draft_pages, job[k : k + step], self.opts)
@@ -250,6 +252,10 @@ class CorpusRun:
             for n in range(len(jobs)):
                 current, ahead = ahead, submit(jobs[n + 1]) if n + 1 < len(jobs) else []
                 yield [d for fut in current for d in fut.result()]
+        except BaseException:
+            stop_pool(pool)
+            raise
+        pool.shutdown()
 
     def _learn_chrome(self, refs: list[PageRef]) -> ChromeLearner:
         learner = ChromeLearner()
@@ -286,11 +292,18 @@ class CorpusRun:
 
     def _write_page(self, journal: Journal, ref: PageRef, result: PageAlignment) -> None:
         assert self.pairs is not None
+        self._warn_damage(ref, result)
         rows, keys = self._new_pairs(ref, result)
         journal.write_page(ref.name, self._chunks(
             self.pairs.encode(rows), self.lefts.encode(leftover_rows(result, page=ref.name)),
             keys))
         self._count(result, len(rows))
+
+    def _warn_damage(self, ref: PageRef, result: PageAlignment) -> None:
+        n = sum(1 for left in result.leftovers if left.reason == Reason.DAMAGED)
+        if n:
+            self.report(f"warning: {ref.name}: {n} block(s) hold U+FFFD replacement characters "
+                        "(lost in decoding); set aside as damaged")
 
     def _count(self, result: PageAlignment, pairs: int) -> None:
         self.stats.pages += 1
@@ -323,6 +336,7 @@ class CorpusRun:
                     lefts.append(self._write_error(None, ref, d))
                 else:
                     result = next(results)
+                    self._warn_damage(ref, result)
                     rows, page_keys = self._new_pairs(ref, result)
                     writer.write(rows)
                     keys.append(page_keys)

@@ -14,7 +14,7 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +139,8 @@ class Encoder:
         self.cache_dir = cache_dir or default_cache_dir()
         self.sort_by_length = True  # batches of similar length waste less padding
         self.show_progress_bar = False
+        #: called as ``on_batch(done, total)`` after every encoder batch (progress reporting)
+        self.on_batch: Callable[[int, int], None] | None = None
         prompts = getattr(model, "prompts", None) or {}
         # e5 wants "query: " on both sides for bitext mining; a model without a query prompt
         # gets none (an explicit "" also stops sentence-transformers' default prompt).
@@ -317,6 +319,8 @@ class Encoder:
             out[idx] = vecs
             if progress is not None:
                 progress.update(len(idx))
+            if self.on_batch is not None:
+                self.on_batch(min(start + self.batch_size, n), n)
         if progress is not None:
             progress.close()
         assert out is not None

@@ -13,6 +13,7 @@ from typing import Any
 
 from align.errors import InputError
 from align.eval.beads import read_beads
+from align.eval.matching import page_key
 from align.eval.metrics import BeadScore, document_counts
 from align.eval.scores import LeftoverScore, PairScore, leftover_counts, pair_counts
 from align.eval.tables import detect_kind, read_leftovers, read_pairs
@@ -83,11 +84,15 @@ def evaluate(gold: str | Path, pred: str | Path, *,
     for p in (gold, pred):
         if not p.exists():
             raise InputError(f"{p}: no such file or directory")
-    if gold.is_dir() != pred.is_dir():
-        what = "a directory" if gold.is_dir() else "a file"
-        raise InputError(f"{pred}: gold {gold} is {what}, so the prediction must be too")
+    if gold.is_dir() and not pred.is_dir():
+        return _evaluate_by_page(gold, pred, reasons)
+    if pred.is_dir() and not gold.is_dir():
+        raise InputError(f"{pred}: gold {gold} is a file, so the prediction must be too")
     if gold.is_dir():
         gold_files, pred_files = _files(gold), _files(pred)
+        if pred_files and gold_files and not set(pred_files) & set(gold_files):
+            raise InputError(f"{pred}: no file matches a gold file by name (gold has "
+                             f"{next(iter(gold_files))}, prediction {next(iter(pred_files))})")
     else:
         gold_files, pred_files = {gold.name: gold}, {gold.name: pred}
 
@@ -116,6 +121,43 @@ def evaluate(gold: str | Path, pred: str | Path, *,
         result.files[name] = {"kind": kind, "score": spec.score(counts, 1, reasons).as_dict()}
     for kind, counts in totals.items():
         result.scores[kind] = KINDS[kind].score(counts, n_docs[kind], reasons)
+    return result
+
+
+_GOLD_SUFFIX = {"pairs": ".pairs.tsv", "leftovers": ".leftovers.tsv"}
+
+
+def _evaluate_by_page(gold: Path, pred: Path, reasons: tuple[str, ...]) -> Evaluation:
+    """A whole-corpus TSV (a ``page`` column) against a gold folder of ``<page>.pairs.tsv``
+    and ``<page>.leftovers.tsv``: each page's rows are scored against that page's gold."""
+    kind = detect_kind(pred)
+    if kind not in _GOLD_SUFFIX:
+        raise InputError(f"{pred}: gold {gold} is a directory; a single prediction file must be "
+                         "a pairs or leftovers TSV with a page column")
+    spec, suffix = KINDS[kind], _GOLD_SUFFIX[kind]
+    rows = spec.read(pred)
+    if any(r.page is None for r in rows):
+        raise InputError(f"{pred}: has no page column, so its rows cannot be matched to the "
+                         f"gold pages in {gold}")
+    by_page: dict[str, list] = {}
+    for r in rows:
+        by_page.setdefault(page_key(r.page), []).append(r)
+    golds = {name[: -len(suffix)]: path for name, path in _files(gold).items()
+             if name.endswith(suffix)}
+    if not golds:
+        raise InputError(f"{gold}: holds no *{suffix} files to score {pred} against")
+    if by_page and not set(by_page) & {page_key(k) for k in golds}:
+        raise InputError(f"{pred}: none of its pages has gold in {gold}")
+    result = Evaluation(unmatched=sorted(set(by_page) - {page_key(k) for k in golds}))
+    total, n = None, 0
+    for name, path in golds.items():
+        pred_rows = by_page.get(page_key(name), [])  # a page may rightly have no rows
+        counts = spec.counts(spec.read(path), pred_rows, reasons)
+        total = counts if total is None else total + counts
+        n += 1
+        result.files[name + suffix] = {"kind": kind,
+                                       "score": spec.score(counts, 1, reasons).as_dict()}
+    result.scores[kind] = spec.score(total, n, reasons)
     return result
 
 

@@ -89,6 +89,8 @@ class LeftoverScore:
     @classmethod
     def from_counts(cls, counts: LeftoverCounts, n_docs: int,
                     reasons: Iterable[str] = (Reason.UNTRANSLATED,)) -> LeftoverScore:
+        if counts.pred == 0 and counts.gold == 0:  # nothing expected, none produced: perfect
+            return cls(1.0, 1.0, 1.0, counts, n_docs, tuple(reasons))
         p = counts.pred_hits / counts.pred if counts.pred else 0.0
         r = counts.gold_hits / counts.gold if counts.gold else 0.0
         f1 = 2 * p * r / (p + r) if p + r else 0.0
@@ -101,6 +103,9 @@ class LeftoverScore:
 
     def __str__(self) -> str:
         c = self.counts
+        if c.pred == 0 and c.gold == 0:
+            return (f"leftovers ({','.join(self.reasons)}): none expected, none produced "
+                    f"(perfect), {self.n_docs} docs")
         return (f"leftovers ({','.join(self.reasons)}): P={self.p:.4f} R={self.r:.4f} "
                 f"F1={self.f1:.4f} | {c.pred} predicted / {c.gold} gold rows, {self.n_docs} docs")
 

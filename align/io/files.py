@@ -19,6 +19,13 @@ class OutputError(AlignError):
     exit_code = 4
 
 
+def default_file_mode() -> int:
+    """The mode a plain ``open()`` would give a new file: 0666 less the umask."""
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def silence_stdout() -> None:
     """Point standard output at /dev/null, so that the interpreter's final flush of what
     could not be written raises no second error at exit."""
@@ -61,6 +68,7 @@ def atomic_output(path: str | Path | None) -> Iterator[TextIO]:
     except OSError as exc:
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
     try:
+        os.fchmod(fd, default_file_mode())  # mkstemp's 0600 would outlive the rename
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             yield out
             out.flush()
@@ -74,3 +82,46 @@ def atomic_output(path: str | Path | None) -> Iterator[TextIO]:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _writable_dir(folder: Path, what: Path) -> None:
+    """``folder`` exists and a file can be created in it (probed: permissions, read-only
+    mounts and quotas all answer the same way)."""
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{what}: cannot write ({folder} is Not a directory)")
+    if not folder.is_dir():
+        raise OutputError(f"{what}: output directory {folder} does not exist")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".align-probe.", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"{what}: cannot write ({exc.strerror or exc})") from exc
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
+
+
+def check_output_file(path: str | Path | None) -> None:
+    """Fail now, before any work, if ``path`` cannot be written: its folder must exist and be
+    writable, and it must not be a folder. ``None``/``-`` (standard output) always passes."""
+    if path is None or str(path) == "-":
+        return
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path}: is a directory, expected a file")
+    _writable_dir(path.resolve().parent, path)
+
+
+def check_output_dir(path: str | Path) -> Path:
+    """An output folder (``--out-dir``, a batch ``-o DIR``, Parquet shards): created if its
+    parent exists, then checked writable; fails now, before any work."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"{path}: exists and is not a directory")
+    if not path.exists():
+        _writable_dir(path.resolve().parent, path)
+        try:
+            path.mkdir()
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot create ({exc.strerror or exc})") from exc
+    _writable_dir(path, path)
+    return path

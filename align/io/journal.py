@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,8 +72,12 @@ class Journal:
             with contextlib.suppress(OSError):
                 os.unlink(self.lock_path)
 
-    def open(self) -> JournalState:
-        """Start fresh or resume: cut outputs back to the journal, reopen them for append."""
+    def open(self, before_write: Callable[[], None] | None = None) -> JournalState:
+        """Start fresh or resume: cut outputs back to the journal, reopen them for append.
+
+        ``before_write`` runs once everything has been checked and before any file is touched
+        (the CLI loads the model there, so a bad model leaves no output behind).
+        """
         state = None if self.restart else self._read()
         if state is None:
             state = JournalState(set(), {k: 0 for k in self.outputs})
@@ -80,6 +85,8 @@ class Journal:
             if existing and not self.restart:
                 raise OutputError(f"{existing[0]}: exists and has no journal to resume from; "
                                   "use --restart to overwrite it")
+        if before_write is not None:
+            before_write()
         for key, path in self.outputs.items():
             try:
                 f = open(path, "ab" if state.done else "wb")

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from align.io.files import OutputError
+from align.io.files import OutputError, default_file_mode
 from align.io.rows import LeftoverRow, PairRow
 
 SIGNATURE_KEY = b"align.signature"
@@ -79,6 +79,7 @@ class ParquetWriter:
             raise OutputError(f"{self.path}: output directory does not exist") from exc
         except OSError as exc:
             raise OutputError(f"{self.path}: cannot write ({exc.strerror or exc})") from exc
+        os.fchmod(fd, default_file_mode())
         os.close(fd)
         self._writer = pq.ParquetWriter(self.tmp, schema)
 

@@ -156,7 +156,10 @@ def classify_blocks(texts: list[str], chrome: frozenset[int] = frozenset()) -> l
     index = _DuplicateIndex()
     for i, text in enumerate(texts):
         block = Block(index=i, text=text)
-        if is_boilerplate(text) or is_learnt_chrome(text, chrome):
+        if "\ufffd" in text:  # characters lost in decoding: a pair of it would be corrupt
+            block.kind = Reason.DAMAGED
+            block.lang = detect(text).lang
+        elif is_boilerplate(text) or is_learnt_chrome(text, chrome):
             block.kind = Reason.BOILERPLATE
             block.lang = detect(text).lang
         else:

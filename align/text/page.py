@@ -19,6 +19,8 @@ class PageDraft:
     blocks: list[Block]
     sentences: list[Sentence]
     started: float
+    #: seconds spent reading the page into blocks and sentences
+    read_seconds: float = 0.0
 
 
 def draft_page(
@@ -33,4 +35,5 @@ def draft_page(
     if not normalized:
         text = normalize_page(text)
     blocks = classify_blocks(split_blocks(text), chrome)
-    return PageDraft(page, blocks, block_sentences(blocks), started)
+    sentences = block_sentences(blocks)
+    return PageDraft(page, blocks, sentences, started, time.perf_counter() - started)

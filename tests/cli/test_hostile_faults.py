@@ -78,7 +78,14 @@ def _one_error_line(err: str) -> str:
 @pytest.fixture
 def stub_model(monkeypatch):
     """The CLI's encoders replaced by the stand-in: no model is loaded."""
-    monkeypatch.setattr("align.api.LazyEncoder", lambda **kw: HashEmbedder(MEANING))
+    class StubLazy(HashEmbedder):
+        on_batch = None
+
+        @property
+        def loaded(self):
+            return self
+
+    monkeypatch.setattr("align.api.LazyEncoder", lambda **kw: StubLazy(MEANING))
     monkeypatch.setattr(cli_module, "_encoder", lambda *a: HashEmbedder(MEANING))
 
 
@@ -114,8 +121,8 @@ def test_disk_full_in_corpus_then_resume_equals_an_uninterrupted_run(
     room = target.stat().st_size // 2
     real_open = Journal.open
 
-    def open_on_a_small_disk(self):
-        state = real_open(self)
+    def open_on_a_small_disk(self, before_write=None):
+        state = real_open(self, before_write)
         if where == "journal":
             self._journal = FullDisk(self._journal, room)
         else:
@@ -140,8 +147,8 @@ def test_disk_full_in_corpus_cli_is_one_line(tmp_path, monkeypatch, stub_model) 
     pages = _bilingual_pages(tmp_path / "in")
     real_open = Journal.open
 
-    def open_on_a_small_disk(self):
-        state = real_open(self)
+    def open_on_a_small_disk(self, before_write=None):
+        state = real_open(self, before_write)
         self.files["pairs"] = FullDisk(self.files["pairs"], 300)
         return state
 
