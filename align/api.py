@@ -42,6 +42,10 @@ class LazyEncoder:
                 self._encoder.on_batch = self.on_batch
         return self._encoder
 
+    @property
+    def weights_sha256(self) -> str | None:
+        return getattr(self.loaded, "weights_sha256", None)
+
     def encode(self, texts: list[str]):
         return self.loaded.encode(texts)
 

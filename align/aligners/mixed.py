@@ -17,6 +17,7 @@ import numpy as np
 from align.aligners.background import background_sentences
 from align.aligners.sequence import AlignParams, Side, align_sides
 from align.embed.embedder import CachedEmbedder, Embedder, embed_unique
+from align.embed.vector_store import stored_vectors
 from align.records import (
     EN,
     NEUTRAL,
@@ -63,7 +64,7 @@ class PageAligner:
     def background(self, lang: str) -> np.ndarray:
         """Embeddings of a fixed pool of unrelated sentences, a baseline for the margin."""
         if lang not in self._bg:
-            self._bg[lang], _ = embed_unique(self.embedder, background_sentences(lang))
+            self._bg[lang], _ = stored_vectors(self.embedder, background_sentences(lang))
         return self._bg[lang]
 
     def align_text(self, text: str, page: str = "-") -> PageAlignment:

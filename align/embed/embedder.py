@@ -59,6 +59,10 @@ class CachedEmbedder:
         while len(self._cache) > max(self.max_texts, len(set(texts))):
             self._cache.popitem(last=False)
 
+    @property
+    def weights_sha256(self) -> str | None:
+        return getattr(self.embedder, "weights_sha256", None)
+
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.asarray(self.embedder.encode([]), dtype=np.float32)

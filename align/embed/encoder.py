@@ -220,6 +220,20 @@ class Encoder:
         return self._path
 
     @property
+    def weights_sha256(self) -> str | None:
+        """sha256 of the weights (the embedded default: of its packed file), or None."""
+        if not hasattr(self, "_weights_sha256"):
+            from align.embed.identity import folder_sha256
+            from align.embed.model_build import read_marker
+
+            sha = None
+            if self._path is not None:
+                marker = read_marker(self._path)
+                sha = marker.source_sha256 if marker else folder_sha256(self._path)
+            self._weights_sha256 = None if sha == "unknown" else sha
+        return self._weights_sha256
+
+    @property
     def device(self) -> str:
         return str(self.model.device)
 
