@@ -105,7 +105,8 @@ def _stem(path: str) -> str:
     return "stdin" if path == "-" else Path(path).stem
 
 
-_SUFFIX = {"tsv": "tsv", "jsonl": "jsonl", "parquet": "parquet", "moses": "txt", "tmx": "tmx"}
+#: file name endings for --out-dir (Moses adds .vi/.en itself)
+_SUFFIX = {"tsv": ".tsv", "jsonl": ".jsonl", "parquet": ".parquet", "moses": "", "tmx": ".tmx"}
 
 
 def _format_option(f: Callable) -> Callable:
@@ -192,10 +193,10 @@ def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, st
             for result in aligner.align_drafts(batch):
                 if out_dir is not None:
                     stem = _stem(result.page)
-                    with RowSink(fmt, out_dir / f"{stem}.pairs.{_SUFFIX[fmt]}", PAIR_COLUMNS,
+                    with RowSink(fmt, out_dir / f"{stem}.pairs{_SUFFIX[fmt]}", PAIR_COLUMNS,
                                  **sink_args) as sink:
                         sink.write(pair_rows(result))
-                    with RowSink(left_fmt, out_dir / f"{stem}.leftovers.{_SUFFIX[left_fmt]}",
+                    with RowSink(left_fmt, out_dir / f"{stem}.leftovers{_SUFFIX[left_fmt]}",
                                  LEFTOVER_COLUMNS, **sink_args) as sink:
                         sink.write(leftover_rows(result))
                 else:
