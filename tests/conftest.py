@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import HashEmbedder
+from tests.helpers import MEANING, HashEmbedder
 
 
 @pytest.fixture
@@ -18,3 +18,22 @@ def real_encoder():
     from align.api import load_encoder
 
     return load_encoder(device="cpu")
+
+
+class _StubLazyEncoder(HashEmbedder):
+    """The stand-in where the CLI expects a ``LazyEncoder`` (loads nothing)."""
+
+    on_batch = None
+
+    @property
+    def loaded(self):
+        return self
+
+
+@pytest.fixture
+def stub_model(monkeypatch):
+    """The CLI's encoders replaced by the stand-in: no model is loaded."""
+    from align import cli as cli_module
+
+    monkeypatch.setattr("align.api.LazyEncoder", lambda **kw: _StubLazyEncoder(MEANING))
+    monkeypatch.setattr(cli_module, "_encoder", lambda *a: HashEmbedder(MEANING))

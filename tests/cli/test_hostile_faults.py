@@ -75,20 +75,6 @@ def _one_error_line(err: str) -> str:
     return lines[0]
 
 
-@pytest.fixture
-def stub_model(monkeypatch):
-    """The CLI's encoders replaced by the stand-in: no model is loaded."""
-    class StubLazy(HashEmbedder):
-        on_batch = None
-
-        @property
-        def loaded(self):
-            return self
-
-    monkeypatch.setattr("align.api.LazyEncoder", lambda **kw: StubLazy(MEANING))
-    monkeypatch.setattr(cli_module, "_encoder", lambda *a: HashEmbedder(MEANING))
-
-
 # ----------------------------------------------------------------------------- disk full
 
 

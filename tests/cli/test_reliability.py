@@ -37,19 +37,6 @@ def page(tmp_path) -> Path:
     return p
 
 
-@pytest.fixture
-def stub_model(monkeypatch):
-    class StubLazy(HashEmbedder):
-        on_batch = None
-
-        @property
-        def loaded(self):
-            return self
-
-    monkeypatch.setattr("align.api.LazyEncoder", lambda **kw: StubLazy(MEANING))
-    monkeypatch.setattr(cli_module, "_encoder", lambda *a: HashEmbedder(MEANING))
-
-
 def test_a_missing_page_means_nothing_is_written(tmp_path, page, capsys) -> None:
     out = tmp_path / "out.tsv"
     out.write_text("precious\n")
