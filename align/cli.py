@@ -111,10 +111,12 @@ def _stem(path: str) -> str:
 @click.option("--batch-pages", type=click.IntRange(1, 10000), default=64, show_default=True,
               help="Pages embedded together in shared batches.")
 @click.option("-q", "--quiet", is_flag=True, help="No per-page summary on standard error.")
+@click.option("--review", default=None, metavar="FILE",
+              help="Also write a self-contained HTML review page of the results.")
 @_page_options
 @_model_options
 @_friendly
-def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, quiet,
+def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, quiet, review,
               html, max_page_mb, model, device, batch_size, allow_download) -> None:
     """Align mixed vi/en PAGEs into sentence pairs and flagged leftovers (- = stdin)."""
     from align.aligners.mixed import PageAligner
@@ -147,6 +149,7 @@ def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, qu
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise AlignError(f"{out_dir}: cannot create output directory ({exc.strerror})") from exc
+    reviewed = []
     with ExitStack() as stack:
         pair_out = left_out = None
         if out_dir is None:
@@ -169,6 +172,12 @@ def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, qu
                         left_out.write(leftover_rows(result))
                 if not quiet:
                     click.echo(_summary(result), err=True)
+                if review:
+                    reviewed.append(result)
+    if review:
+        from align.review import from_alignments, write_review
+
+        write_review(from_alignments(reviewed, min_score, Path(review).stem), review)
     if failures:
         sys.exit(2)
 
@@ -264,6 +273,50 @@ def parallel_cmd(src, tgt, output, fmt, src_dir, tgt_dir, pairs_list, stats, max
             "embed_seconds": round(tm.embed_seconds, 3),
             "align_seconds": round(tm.align_seconds, 3),
             "texts_per_sentence": round(tm.texts_per_sentence, 3)}), err=True)
+
+
+@cli.command("review")
+@click.argument("pages", nargs=-1, metavar="[PAGE...]")
+@click.option("-o", "--output", required=True, metavar="FILE", help="The review page (.html).")
+@click.option("--from-outputs", "outputs", type=click.Path(exists=True, path_type=Path),
+              default=None, help="Pairs and leftovers TSVs already written (folder or file).")
+@click.option("--src", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="`align parallel` source document (with --tgt and --beads).")
+@click.option("--tgt", type=click.Path(dir_okay=False, exists=True), default=None)
+@click.option("--beads", type=click.Path(dir_okay=False, exists=True), default=None)
+@click.option("--min-score", type=float, default=None,
+              help="Mark pairs below X as low score (left out of the gold unless accepted).")
+@click.option("--title", default=None, help="Title shown on the page.")
+@_page_options
+@_model_options
+@_friendly
+def review_cmd(pages, output, outputs, src, tgt, beads, min_score, title, html, max_page_mb,
+               model, device, batch_size, allow_download) -> None:
+    """Write one self-contained HTML page to review an alignment and download gold from it."""
+    from align import review as rv
+
+    parallel = (src, tgt, beads)
+    if sum((bool(pages), outputs is not None, any(parallel))) != 1 or (
+            any(parallel) and not all(parallel)):
+        raise click.UsageError("give PAGE..., or --from-outputs DIR, or --src S --tgt T --beads B")
+    if outputs is not None:
+        doc = rv.from_outputs(outputs, title)
+    elif src:
+        doc = rv.from_parallel(src, tgt, beads, title)
+    else:
+        from align.api import LazyEncoder
+        from align.io.reader import max_bytes_for
+
+        encoder = LazyEncoder(model=model, device=device, batch_size=batch_size,
+                              allow_download=allow_download)
+        doc = rv.review_pages(list(pages), encoder, html=html,
+                              max_bytes=max_bytes_for(max_page_mb), min_score=min_score,
+                              title=title)
+    doc.min_score = min_score
+    rv.write_review(doc, output)
+    n = doc.counts()
+    click.echo(f"align review: {output}: {n['pages']} pages, {n['pairs']} pairs, "
+               f"{n['units']} sentences and blocks", err=True)
 
 
 @cli.command("evaluate")
