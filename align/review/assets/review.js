@@ -130,6 +130,9 @@
     if (!vi.length || !en.length || vi.length + en.length !== units.length)
       return say("join needs at least one " + DOC.labels[0] + " and one " + DOC.labels[1] + " sentence");
     detach(pg, units);
+    /* a rejection of these sentences is overtaken by the new pair */
+    const mine = new Set(units);
+    pg.pairs = pg.pairs.filter(pr => active(pr) || !pr.vi.concat(pr.en).some(u => mine.has(u)));
     pg.pairs.push({vi, en, score: null, status: "joined"});
     pg.pairs.sort((x, y) => Math.min(...x.vi, ...x.en) - Math.min(...y.vi, ...y.en));
     ui.picked = [];
@@ -394,7 +397,10 @@
   });
   const num = el => el.value === "" || isNaN(+el.value) ? null : +el.value;
   for (const id of ["score-min", "score-max"]) $(id).addEventListener("input", () => { ui.min = num($("score-min")); ui.max = num($("score-max")); refresh(); });
-  $("low-first").addEventListener("change", e => { ui.lowFirst = e.target.checked; ui.cursor = 0; refresh(); lists.pairs.show(0); });
+  $("low-first").addEventListener("change", e => {
+    ui.lowFirst = e.target.checked; refresh();
+    ui.cursor = 0; lists.pairs.el.scrollTop = 0; lists.pairs.draw(); detail();
+  });
   $("join").addEventListener("click", join);
   $("download").addEventListener("click", downloadGold);
   $("reset").addEventListener("click", () => {
