@@ -13,39 +13,75 @@ from pathlib import Path
 import pytest
 
 from align.records import EN, NEUTRAL, VI, Block, Leftover, PageAlignment, Pair, Sentence
-from align.review.browser import find_chromium
+from align.review.browser import find_chromium, find_firefox
 from tests.helpers import ROOT
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """A headless Chromium, or a skip that says why none could be started."""
+def playwright_driver():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.skip("review browser tests need the playwright package (pip install -e '.[test]')")
-    exe = find_chromium()
-    if exe is None:
-        pytest.skip("review browser tests need Chromium: apt-get install chromium "
-                    "(or set ALIGN_CHROMIUM to a Chromium binary)")
     with sync_playwright() as pw:
-        try:
-            b = pw.chromium.launch(executable_path=exe, args=["--no-sandbox"])
-        except Exception as exc:  # a binary that will not start is a skip, not a failure
-            pytest.skip(f"Chromium at {exe} did not start under Playwright: {exc}")
-        yield b
-        b.close()
+        yield pw
+
+
+def _launch(pw, name: str):
+    """A headless browser that can open a page, or a skip that says why there is none."""
+    if name == "chromium":
+        exe = find_chromium()
+        if exe is None:
+            pytest.skip("review browser tests need Chromium: apt-get install chromium "
+                        "(or set ALIGN_CHROMIUM to a Chromium binary)")
+        launch = lambda: pw.chromium.launch(executable_path=exe, args=["--no-sandbox"])  # noqa: E731
+    else:
+        exe = find_firefox()
+        if exe is None:
+            pytest.skip("Firefox runs of the review tests need apt-get install firefox-esr "
+                        "(or ALIGN_FIREFOX set to a Firefox binary)")
+        launch = lambda: pw.firefox.launch(executable_path=exe, channel="moz-firefox")  # noqa: E731
+    try:
+        b = launch()
+        b.new_context().close()  # Playwright and Firefox must agree on WebDriver BiDi
+    except Exception as exc:  # a browser that will not start is a skip, not a failure
+        pytest.skip(f"{name} at {exe} did not start under Playwright: {str(exc)[:300]}")
+    return b
+
+
+@pytest.fixture(scope="session", params=["chromium", "firefox"])
+def browser(request, playwright_driver):
+    """Each browser-test runs in Chromium and in Firefox."""
+    b = _launch(playwright_driver, request.param)
+    yield b
+    b.close()
+
+
+def _page(b):
+    context = b.new_context(accept_downloads=True, viewport={"width": 1300, "height": 800})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    return context, pg, errors
 
 
 @pytest.fixture
 def page(browser):
     """A fresh browser context (empty localStorage) with one page that fails on JS errors."""
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1300, "height": 800})
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, pg, errors = _page(browser)
     yield pg
     context.close()
+    assert not errors, errors
+
+
+@pytest.fixture
+def chromium_page(playwright_driver):
+    """The same in Chromium only, for the slow end-to-end test (one model run)."""
+    b = _launch(playwright_driver, "chromium")
+    context, pg, errors = _page(b)
+    yield pg
+    context.close()
+    b.close()
     assert not errors, errors
 
 

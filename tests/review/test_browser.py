@@ -28,19 +28,38 @@ def _sample(tmp_path: Path) -> Path:
 
 
 def _download_gold(pg, folder: Path, n: int = 2) -> list[Path]:
-    """Click "Download gold" and save the files the page offers (Blob downloads)."""
+    """Click "Download gold" and save the files the page offers.
+
+    Chromium: the real Blob downloads, through Playwright's download event. Firefox driven
+    over WebDriver BiDi reports no downloads (Playwright 1.64, ESR 153), so there the files
+    are taken from the ``align-review-download`` event the page fires for each one.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    firefox = pg.context.browser.browser_type.name == "firefox"
     got = []
-    pg.on("download", lambda d: got.append(d))
+    if firefox:
+        pg.evaluate("""() => { window.__gold = [];
+            document.addEventListener('align-review-download', e => window.__gold.push(e.detail));
+        }""")
+    else:
+        pg.on("download", lambda d: got.append(d))
     pg.click("#download")
     deadline = time.monotonic() + 10
-    while len(got) < n and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        if firefox:
+            got = pg.evaluate("() => window.__gold")
+        if len(got) >= n:
+            break
         pg.wait_for_timeout(100)
-    assert len(got) == n, [d.suggested_filename for d in got]
-    folder.mkdir(parents=True, exist_ok=True)
+    assert len(got) == n, got
     out = []
     for d in got:
-        d.save_as(folder / d.suggested_filename)
-        out.append(folder / d.suggested_filename)
+        if firefox:
+            (folder / d["name"]).write_text(d["text"], encoding="utf-8")
+            out.append(folder / d["name"])
+        else:
+            d.save_as(folder / d.suggested_filename)
+            out.append(folder / d.suggested_filename)
     return out
 
 

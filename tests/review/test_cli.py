@@ -44,7 +44,7 @@ def test_review_from_outputs_writes_the_page(tmp_path) -> None:
 
 
 @pytest.mark.slow
-def test_a_real_page_reviewed_as_is_gives_back_its_gold(page, tmp_path) -> None:
+def test_a_real_page_reviewed_as_is_gives_back_its_gold(chromium_page, tmp_path) -> None:
     """`mixed --review` and `review --from-outputs` give the same page; its gold, downloaded
     untouched, scores 1.0 against the page's hand-made gold."""
     src = ROOT / "corpus" / "pages" / "03_news_list.txt"
@@ -55,6 +55,7 @@ def test_a_real_page_reviewed_as_is_gives_back_its_gold(page, tmp_path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert review_data(tmp_path / "m.html")["pages"] == review_data(tmp_path / "o.html")["pages"]
 
+    page = chromium_page
     open_review(page, tmp_path / "m.html")
     got = []
     page.on("download", lambda d: got.append(d))

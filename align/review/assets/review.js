@@ -184,6 +184,8 @@
     return base.replace(/[^\w.-]+/g, "_");
   }
   function download(name, text) {
+    /* announced first, so a page embedding this one (or a test) can take the file itself */
+    document.dispatchEvent(new CustomEvent("align-review-download", {detail: {name, text}}));
     const a = document.createElement("a");
     a.href = URL.createObjectURL(new Blob([text], {type: "text/tab-separated-values;charset=utf-8"}));
     a.download = name;
