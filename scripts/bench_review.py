@@ -3,8 +3,9 @@ SENTENCES sentences in all, opened in headless Chromium (Playwright).
 
     python -m scripts.bench_review --pages 2000 --sentences 50000
 
-Prints one JSON line: file size, time to build and write the file, and the browser's time
-from navigation to a drawn page (three loads, median), plus the time to scroll to the end.
+Prints one JSON line per browser (Chromium, Firefox): file size, time to build and write the
+file, the browser's time from navigation to a drawn page (three loads, median), the time to
+scroll to the end, and how long one edit and one filter change take to redraw.
 """
 
 from __future__ import annotations
@@ -62,13 +63,16 @@ def synthetic_doc(pages: int, sentences: int, seed: int = 0) -> ReviewDoc:
     return ReviewDoc(out, title=f"synthetic {pages} pages", min_score=1.0)
 
 
-def measure(path: Path, chromium: str, loads: int = 3) -> dict:
+def measure(path: Path, name: str, exe: str, loads: int = 3) -> dict:
     """Median navigation → ready time over ``loads`` fresh loads, and a scroll to the end."""
     from playwright.sync_api import sync_playwright
 
     times, scroll = [], 0.0
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        if name == "firefox":
+            browser = pw.firefox.launch(executable_path=exe, channel="moz-firefox")
+        else:
+            browser = pw.chromium.launch(executable_path=exe, args=["--no-sandbox"])
         for _ in range(loads):
             context = browser.new_context(viewport={"width": 1300, "height": 800})
             page = context.new_page()
@@ -104,10 +108,10 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=2000)
     ap.add_argument("--sentences", type=int, default=50000)
     ap.add_argument("--out", type=Path, default=None, help="keep the review page here")
-    ap.add_argument("--chromium", default=None, help="Chromium binary [default: found]")
+    ap.add_argument("--browser", choices=["chromium", "firefox", "both"], default="both")
     args = ap.parse_args()
     from align.review import write_review
-    from align.review.browser import find_chromium
+    from align.review.browser import find_chromium, find_firefox
 
     doc = synthetic_doc(args.pages, args.sentences)
     with tempfile.TemporaryDirectory() as tmp:
@@ -119,10 +123,14 @@ def main() -> None:
         row = {"pages": counts["pages"], "units": counts["units"], "pairs": counts["pairs"],
                "bytes": path.stat().st_size, "mb": round(path.stat().st_size / 2**20, 2),
                "build_write_s": round(write_s, 3)}
-        chromium = args.chromium or find_chromium()
-        if chromium:
-            row.update(measure(path, chromium), browser=chromium)
-        print(json.dumps(row))
+        names = ["chromium", "firefox"] if args.browser == "both" else [args.browser]
+        for name in names:
+            exe = find_chromium() if name == "chromium" else find_firefox()
+            if exe:
+                print(json.dumps({**row, "browser": name, "binary": exe,
+                                  **measure(path, name, exe)}), flush=True)
+            else:
+                print(json.dumps({**row, "browser": name, "binary": None}), flush=True)
 
 
 if __name__ == "__main__":
