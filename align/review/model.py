@@ -194,11 +194,15 @@ def _from_draft(name: str, pair_rows: list[dict], left_rows: list[dict],
         if vi is None or en is None:
             return None
         pairs.append(Pair(vi, en, _score(r.get("score")) or 0.0))
+    blocks = {b.index: b for b in draft.blocks}
     for r in left_rows:
         ids = _ids(r.get("ids"))
+        block = _ids(r.get("block"))
         if ids and take(ids, r.get("text", "")) is None:
             return None
-        block = _ids(r.get("block"))
+        if not ids and (not block or block[0] not in blocks
+                        or one_line(blocks[block[0]].text) != one_line(r.get("text", ""))):
+            return None  # a set-aside block that is not where the page has it now
         dup = _ids(r.get("duplicate_of"))
         leftovers.append(Leftover(r.get("lang", ""), r.get("reason", "untranslated"),
                                   r.get("text", ""), block[0] if block else -1, ids,

@@ -145,6 +145,20 @@ def test_corrections_survive_a_reload_and_become_gold(page, tmp_path) -> None:
     assert not result["missing"] and not result["unmatched"]
 
 
+def test_discarding_edits_brings_back_the_aligner_s_pairs(page, tmp_path) -> None:
+    open_review(page, _sample(tmp_path))
+    page.click("#pairs-list .row[data-i='2'] [data-act='reject']")
+    assert _counts(page)["pairs"] == 2
+    page.on("dialog", lambda d: d.accept())
+    with page.expect_navigation():
+        page.click("#reset")
+    page.wait_for_selector("body[data-ready='1']")
+    assert _counts(page)["pairs"] == 3
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    assert _counts(page)["pairs"] == 3
+
+
 def test_parallel_review_downloads_beads_that_evaluate_reads(page, tmp_path) -> None:
     (tmp_path / "s.txt").write_text("A one.\nA two.\nA three.\n", encoding="utf-8")
     (tmp_path / "t.txt").write_text("B one.\nB two and three.\nB four.\n", encoding="utf-8")
