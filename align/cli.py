@@ -138,10 +138,13 @@ def _emit_stats(stats: dict) -> None:
 @click.option("--stats", is_flag=True,
               help="Print counts, timings and the run signature as JSON on standard error.")
 @click.option("-q", "--quiet", is_flag=True, help="No per-page summary on standard error.")
+@click.option("--review", default=None, metavar="FILE",
+              help="Also write a self-contained HTML review page of the results.")
 @_page_options
 @_model_options
 @_friendly
 def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, stats, quiet,
+              review,
               html, max_page_mb, model, device, batch_size, allow_download) -> None:
     """Align mixed vi/en PAGEs into sentence pairs and flagged leftovers (- = stdin)."""
     from align.aligners.mixed import PageAligner
@@ -178,6 +181,9 @@ def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, st
     left_fmt = leftover_format(fmt)
     sink_args = {"signature": signature.to_json() if fmt == "parquet" else signature.short,
                  "version": signature.version}
+    if review:
+        check_output_file(review)
+    reviewed = []
     totals = {"pages": 0, "pairs": 0, "leftovers": 0, "sentences": 0, "seconds": 0.0}
     with ExitStack() as stack:
         pair_out = left_out = None
@@ -214,6 +220,12 @@ def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, st
                     if warning:
                         progress.note(f"align: warning: {warning}")
                     progress.finished(totals["pages"], f"{totals['pairs']} pairs")
+                if review:
+                    reviewed.append(result)
+    if review:
+        from align.review import from_alignments, write_review
+
+        write_review(from_alignments(reviewed, min_score, Path(review).stem), review)
     if progress is not None:
         progress.close()
         click.echo(f"align mixed: {totals['pages']} pages, {totals['pairs']} pairs "
@@ -329,6 +341,50 @@ def parallel_cmd(src, tgt, output, fmt, src_lang, tgt_lang, src_dir, tgt_dir, pa
             "align_seconds": round(tm.align_seconds, 3),
             "texts_per_sentence": round(tm.texts_per_sentence, 3),
             "signature": signature.as_dict()})
+
+
+@cli.command("review")
+@click.argument("pages", nargs=-1, metavar="[PAGE...]")
+@click.option("-o", "--output", required=True, metavar="FILE", help="The review page (.html).")
+@click.option("--from-outputs", "outputs", type=click.Path(exists=True, path_type=Path),
+              default=None, help="Pairs and leftovers TSVs already written (folder or file).")
+@click.option("--src", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="`align parallel` source document (with --tgt and --beads).")
+@click.option("--tgt", type=click.Path(dir_okay=False, exists=True), default=None)
+@click.option("--beads", type=click.Path(dir_okay=False, exists=True), default=None)
+@click.option("--min-score", type=float, default=None,
+              help="Mark pairs below X as low score (left out of the gold unless accepted).")
+@click.option("--title", default=None, help="Title shown on the page.")
+@_page_options
+@_model_options
+@_friendly
+def review_cmd(pages, output, outputs, src, tgt, beads, min_score, title, html, max_page_mb,
+               model, device, batch_size, allow_download) -> None:
+    """Write one self-contained HTML page to review an alignment and download gold from it."""
+    from align import review as rv
+
+    parallel = (src, tgt, beads)
+    if sum((bool(pages), outputs is not None, any(parallel))) != 1 or (
+            any(parallel) and not all(parallel)):
+        raise click.UsageError("give PAGE..., or --from-outputs DIR, or --src S --tgt T --beads B")
+    if outputs is not None:
+        doc = rv.from_outputs(outputs, title)
+    elif src:
+        doc = rv.from_parallel(src, tgt, beads, title)
+    else:
+        from align.api import LazyEncoder
+        from align.io.reader import max_bytes_for
+
+        encoder = LazyEncoder(model=model, device=device, batch_size=batch_size,
+                              allow_download=allow_download)
+        doc = rv.review_pages(list(pages), encoder, html=html,
+                              max_bytes=max_bytes_for(max_page_mb), min_score=min_score,
+                              title=title)
+    doc.min_score = min_score
+    rv.write_review(doc, output)
+    n = doc.counts()
+    click.echo(f"align review: {output}: {n['pages']} pages, {n['pairs']} pairs, "
+               f"{n['units']} sentences and blocks", err=True)
 
 
 @cli.command("evaluate")

@@ -225,3 +225,9 @@ def write_e5(
         offset += len(raw)
     path.write_bytes(bytes(head) + bytes(directory) + b"".join(p[3] for p in payloads))
     return seen
+
+
+def write_rows_tsv(path: Path, columns: tuple[str, ...], rows) -> None:
+    """Write rows as the CLI does (raw TSV with a header), e.g. for tests that read outputs."""
+    fmt = TsvFormat(columns)
+    path.write_text(fmt.begin()["main"] + fmt.encode(list(rows))["main"], encoding="utf-8")
