@@ -37,7 +37,7 @@ def page_beads(page, result) -> tuple[list[Bead], list[Bead], tuple[int, int, in
         return ids.setdefault((lang, dedupe_key(text)), len(ids))
 
     def side(lang: str, text: str) -> tuple[int, ...]:
-        return tuple(sid(lang, s) for s in split_sentences(text, lang))
+        return tuple(sid(lang, s) for s in split_sentences(text))
 
     gold = [Bead(side("vi", v), side("en", e)) for v, e in page.pairs]
     gold += [Bead(side(lang, t), ()) if lang == "vi" else Bead((), side(lang, t))
@@ -49,7 +49,7 @@ def page_beads(page, result) -> tuple[list[Bead], list[Bead], tuple[int, int, in
     pred += [Bead((sid(lang, t),), ()) if lang == "vi" else Bead((), (sid(lang, t),))
              for lang, t in sorted(flagged)]
     gold_left = {(lang, dedupe_key(s)) for lang, t in page.leftovers
-                 for s in split_sentences(t, lang)}
+                 for s in split_sentences(t)}
     return gold, pred, (len(gold_left & flagged), len(flagged), len(gold_left))
 
 

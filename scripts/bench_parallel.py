@@ -43,8 +43,8 @@ def iwslt_docs(splits, delete: float = 0.0, seed: int = 15):
         for talk in iwslt_talks(split):
             src, tgt, gold = [], [], []
             for vi, en in zip(talk.vi, talk.en, strict=True):
-                vs = split_sentences(vi, "vi") or [vi]
-                es = split_sentences(en, "en") or [en]
+                vs = split_sentences(vi) or [vi]
+                es = split_sentences(en) or [en]
                 si = tuple(range(len(src), len(src) + len(vs)))
                 src += vs
                 if delete and rng.random() < delete:

@@ -50,7 +50,7 @@ def _clean(text: str) -> str:
 
 
 def units_from_talk(en: list[str], vi: list[str], split) -> list[Unit]:
-    """Single-sentence translated segments of a talk, in order (``split(text, lang)``).
+    """Single-sentence translated segments of a talk, in order (``split(text)``).
 
     Multi-sentence segments are skipped: inside them the sentence-level gold is unknown.
     """
@@ -59,7 +59,7 @@ def units_from_talk(en: list[str], vi: list[str], split) -> list[Unit]:
         e, v = _clean(e), _clean(v)
         if not (_WHOLE.match(e) and _WHOLE.match(v)):
             continue  # fragments do not split back into the same sentences on a page
-        if len(split(e, "en")) == 1 and len(split(v, "vi")) == 1:
+        if len(split(e)) == 1 and len(split(v)) == 1:
             units.append(Unit(v, e))
     return units
 
