@@ -66,7 +66,7 @@ class BeadScore:
     def from_counts(cls, counts: BeadCounts, n_docs: int) -> BeadScore:
         """P/R/F1 from summed counts (0 where a denominator is 0; 1 when nothing was expected
         and nothing produced, which is perfect)."""
-        if counts.test == 0 and counts.gold == 0:
+        if n_docs and counts.test == 0 and counts.gold == 0:
             return cls(1.0, 1.0, 1.0, 1.0, 1.0, 1.0, counts, n_docs)
         sp, sr = _ratio(counts.test_strict, counts.test), _ratio(counts.gold_strict, counts.gold)
         lp, lr = _ratio(counts.test_lax, counts.test), _ratio(counts.gold_lax, counts.gold)
@@ -84,7 +84,7 @@ class BeadScore:
 
     def __str__(self) -> str:
         c = self.counts
-        if c.test == 0 and c.gold == 0:
+        if self.n_docs and c.test == 0 and c.gold == 0:
             return f"none expected, none produced (perfect), {self.n_docs} docs"
         return (
             f"strict P={self.strict_p:.4f} R={self.strict_r:.4f} F1={self.strict_f1:.4f} | "

@@ -137,8 +137,8 @@ def _evaluate_by_page(gold: Path, pred: Path, reasons: tuple[str, ...]) -> Evalu
     spec, suffix = KINDS[kind], _GOLD_SUFFIX[kind]
     rows = spec.read(pred)
     if any(r.page is None for r in rows):
-        raise InputError(f"{pred}: has no page column, so its rows cannot be matched to the "
-                         f"gold pages in {gold}")
+        raise InputError(f"{pred}: gold {gold} is a directory, and this file has no page "
+                         "column to match its rows to the gold pages")
     by_page: dict[str, list] = {}
     for r in rows:
         by_page.setdefault(page_key(r.page), []).append(r)

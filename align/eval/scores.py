@@ -89,7 +89,7 @@ class LeftoverScore:
     @classmethod
     def from_counts(cls, counts: LeftoverCounts, n_docs: int,
                     reasons: Iterable[str] = (Reason.UNTRANSLATED,)) -> LeftoverScore:
-        if counts.pred == 0 and counts.gold == 0:  # nothing expected, none produced: perfect
+        if n_docs and counts.pred == 0 and counts.gold == 0:  # none expected, none produced
             return cls(1.0, 1.0, 1.0, counts, n_docs, tuple(reasons))
         p = counts.pred_hits / counts.pred if counts.pred else 0.0
         r = counts.gold_hits / counts.gold if counts.gold else 0.0
@@ -103,7 +103,7 @@ class LeftoverScore:
 
     def __str__(self) -> str:
         c = self.counts
-        if c.pred == 0 and c.gold == 0:
+        if self.n_docs and c.pred == 0 and c.gold == 0:
             return (f"leftovers ({','.join(self.reasons)}): none expected, none produced "
                     f"(perfect), {self.n_docs} docs")
         return (f"leftovers ({','.join(self.reasons)}): P={self.p:.4f} R={self.r:.4f} "
