@@ -20,7 +20,8 @@ _INVISIBLE = dict.fromkeys(
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 #: a stretch of spaces holding a tab: a table's cell border, kept as one tab (``runs.py`` splits
 #: a line there when its cells are in two languages)
-_TAB_SPACES = re.compile(r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]*\t[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]*")
+_NOT_TAB = r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]*"
+_TAB_SPACES = re.compile(_NOT_TAB + r"\t(?:\t|" + _NOT_TAB[:-1] + r")*")
 _PLAIN_ASCII = re.compile(r"[\t\x20-\x7e]*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _FTFY = ftfy.TextFixerConfig(
