@@ -58,6 +58,9 @@ _TERM_MAX = max(_SITE_TERMS.values())
 SHORT_WORDS = 12
 GOOD_WORDS = 8
 TERM_DENSITY = 0.3
+#: the last lines of a page, where calls to comment, share or subscribe sit
+TAIL = 3
+TAIL_DENSITY = 0.2
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,12 @@ class LineFeatures:
             return True
         return (self.words <= 15 and not self.ends_sentence
                 and self.term_density >= TERM_DENSITY)
+
+    @property
+    def tail_chrome(self) -> bool:
+        """At the foot of a page, a short call to comment or subscribe is chrome even when
+        it is written as a sentence."""
+        return self.words <= 15 and self.term_density >= TAIL_DENSITY
 
     @property
     def good(self) -> bool:
@@ -163,8 +172,9 @@ def page_chrome(texts: list[str], known: list[bool], exempt: list[bool]) -> list
     content whatever they look like (two languages on the line, a "continue reading" title).
     """
     feats = [line_features(t) for t in texts]
-    bad = [k or (not e and f.chrome) for k, f, e in zip(known, feats, exempt, strict=True)]
     n = len(texts)
+    bad = [k or (not e and (f.chrome or (i >= n - TAIL and f.tail_chrome)))
+           for i, (k, f, e) in enumerate(zip(known, feats, exempt, strict=True))]
     # a stanza or list of short lines is content read line by line, not chrome
     stanza = [False] * n
     k = 0

@@ -50,6 +50,9 @@ _STRONG_SEAM = re.compile(r"\t+|\s+\|\s+|\s*(?:→|->|=>|⇒|⟶)\s*|\s+[\[(]?" 
 _WEAK_SEAM = re.compile(r"\s+[-–—]\s+|(?<=\S):\s+|\s+/\s+")
 _TRAILING_BRACKET = re.compile(r"(.*?\S)\s*[(\[]([^()\[\]]+)[)\]]\s*[.!?…]*$")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_LANGUAGE_NAMES = frozenset(dedupe_key(x) for x in (
+    "English", "Tiếng Anh", "Vietnamese", "Tiếng Việt", "Anh", "Việt", "EN", "VI", "Nghĩa",
+    "Meaning", "Translation", "Bản dịch", "Dịch", "Phiên âm"))
 _DOTTED = re.compile(r"\w\.\w")
 _VI_SPECIFIC = {"\u0309", "\u0323", "\u031b", "\u0306"}
 
@@ -202,6 +205,8 @@ def _join(text: str, pieces: list[_Piece], min_words: int) -> list[Run] | None:
             merged.append([p.start, p.end, lang])
     if len({m[2] for m in merged}) < 2:
         return None
+    if all(dedupe_key(text[a:b]) in _LANGUAGE_NAMES for a, b, _ in merged):
+        return None  # a table's header row ("English | Tiếng Việt")
     runs = []
     for a, b, lang in merged:
         words = len(_WORD.findall(text[a:b]))
