@@ -40,6 +40,7 @@ _DATE = re.compile(
     r"\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b|\b\d{1,2}:\d{2}\b|"
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}\b", re.I)
 _NUMBER = re.compile(r"(?<![\w.,])\d[\d.,]*[kKmM]?(?![\w])")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _DOMAIN = re.compile(r"\b[\w-]+\.(?:vn|com|net|org|info|edu|gov|io|co|example)\b", re.I)
 _SENTENCE_END = ".!?…"
 #: words about the site rather than the story (vi syllables joined: "bình luận" = "bìnhluận")
@@ -151,7 +152,7 @@ def line_features(text: str) -> LineFeatures:
     n = len(words)
     stripped = text.rstrip("\"”’')»]")
     ends = bool(stripped) and stripped[-1] in _SENTENCE_END
-    numbers = _NUMBER.findall(text)
+    numbers = [x for x in _NUMBER.findall(text) if not _YEAR.fullmatch(x)]
     return LineFeatures(
         words=n,
         ends_sentence=ends,
@@ -195,7 +196,8 @@ def page_chrome(texts: list[str], known: list[bool], exempt: list[bool]) -> list
                 continue
             prev_bad = i == 0 or bad[i - 1]
             next_bad = i == n - 1 or bad[i + 1]
-            if prev_bad and next_bad and not _heads_content(i, feats, bad, stanza):
+            beside = (i > 0 and bad[i - 1]) or (i < n - 1 and bad[i + 1])  # not just edges
+            if prev_bad and next_bad and beside and not _heads_content(i, feats, bad, stanza):
                 bad[i] = changed = True
         if not changed:
             break
