@@ -47,7 +47,7 @@ _SENTENCE_END = ".!?…"
 _SITE_TERMS = {dedupe_key(t): len(t.split()) for t in (
     "bình luận", "chia sẻ", "theo dõi", "đăng ký", "đăng nhập", "góp ý", "phản hồi", "ý kiến",
     "tòa soạn", "toà soạn", "chuyên mục", "liên quan", "từ khóa", "cập nhật", "lượt xem",
-    "lượt thích", "yêu thích", "trả lời", "bạn đọc", "độc giả", "tin khác", "xem thêm",
+    "lượt thích", "yêu thích", "bạn đọc", "độc giả", "tin khác", "xem thêm",
     "đọc thêm", "đọc tiếp", "quảng cáo", "bản quyền", "hotline", "email", "fanpage",
     "trang chủ", "đọc nhiều", "chủ đề", "danh mục", "topic", "topics", "comment", "comments",
     "share", "follow",

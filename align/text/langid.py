@@ -85,6 +85,9 @@ def detect(text: str) -> LangGuess:
         rest = _QUOTED.sub(" ", text)
         if len(_WORD.findall(rest)) >= 4 and detect(rest).lang == EN:
             return guess(EN)
+    if specific and en_ratio >= 0.25 and all(
+            w[0].isupper() for w in words if _vi_marks(w)[0]):
+        return guess(EN)  # English around a Vietnamese name: "I love the streets of Hà Nội"
     if specific and (vi_ratio >= 0.25 or (n <= 3 and specific >= 1)):
         return guess(VI)
     if en_ratio >= 0.12 and vi_ratio < 0.1:

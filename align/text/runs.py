@@ -54,6 +54,10 @@ _LANGUAGE_NAMES = frozenset(dedupe_key(x) for x in (
     "English", "Tiếng Anh", "Vietnamese", "Tiếng Việt", "Anh", "Việt", "EN", "VI", "Nghĩa",
     "Meaning", "Translation", "Bản dịch", "Dịch", "Phiên âm"))
 _DOTTED = re.compile(r"\w\.\w")
+#: an English piece may hold a Vietnamese name ("I love Hà Nội"), not a Vietnamese word that
+#: only a Vietnamese sentence would use
+_VI_FUNCTION_WORDS = frozenset(
+    "và của là những các được có không một cho với trong này đã sẽ đang thì mà để ở".split())
 _VI_SPECIFIC = {"\u0309", "\u0323", "\u031b", "\u0306"}
 
 
@@ -134,6 +138,8 @@ def _piece(text: str, start: int, end: int) -> _Piece | None:
     if not words:
         return None
     guess = detect(chunk)
+    if guess.lang == EN and any(w.lower() in _VI_FUNCTION_WORDS for w in words):
+        return _Piece(start, end, NEUTRAL, False, len(words))  # "Aliens" và "The Abyss"
     if guess.lang in (VI, EN):
         return _Piece(start, end, guess.lang, True, len(words))
     if _has_vi_mark(chunk):
