@@ -114,7 +114,7 @@ class LineFeatures:
 def _term_density(text: str, words: list[str]) -> float:
     if not words:
         return 0.0
-    keys = [dedupe_key(w) for w in words]
+    keys = [w.casefold().replace("’", "").replace("'", "") for w in words]  # letters only
     hits = 0
     k = 0
     while k < len(keys):

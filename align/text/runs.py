@@ -54,6 +54,7 @@ _LANGUAGE_NAMES = frozenset(dedupe_key(x) for x in (
     "English", "Tiếng Anh", "Vietnamese", "Tiếng Việt", "Anh", "Việt", "EN", "VI", "Nghĩa",
     "Meaning", "Translation", "Bản dịch", "Dịch", "Phiên âm"))
 _DOTTED = re.compile(r"\w\.\w")
+
 #: an English piece may hold a Vietnamese name ("I love Hà Nội"), not a Vietnamese word that
 #: only a Vietnamese sentence would use
 _VI_FUNCTION_WORDS = frozenset(
@@ -166,6 +167,8 @@ def _cut(text: str, start: int, seam: re.Pattern) -> list[tuple[int, int]]:
 
 def _bilingual_runs(text: str, start: int) -> list[Run] | None:
     """Runs of a line that switches language at its seams; None if it does not."""
+    if text.isascii():
+        return None  # no Vietnamese piece possible: most lines of an English page
     m = _TRAILING_BRACKET.match(text, start)
     if m and len(_WORD.findall(m.group(2))) >= 2:
         a = _piece(text, start, m.end(1))
