@@ -186,7 +186,8 @@ def classify_blocks(
     read = [read_runs(text, labels) for text in texts]
     both = [is_bilingual(runs) for runs, _ in read]
     # a line in both languages is content, whatever its parts look like
-    known = [not b and (not runs or is_boilerplate(text[runs[0].start:]) or is_boilerplate(text)
+    known = [not b and (not runs or is_boilerplate(text[runs[0].start:])
+                        or (runs[0].start > 0 and is_boilerplate(text))
                         or bool(_SECTION.match(text)) or is_learnt_chrome(text, chrome))
              for text, (runs, _), b in zip(texts, read, both, strict=True)]
     if page_chrome:

@@ -57,6 +57,8 @@ _SITE_TERMS = {dedupe_key(t): len(t.split()) for t in (
 )}
 _TERM_MAX = max(_SITE_TERMS.values())
 SHORT_WORDS = 12
+#: a line longer than this is a paragraph whatever it contains (chrome is short)
+LONG_CHARS = 400
 GOOD_WORDS = 8
 TERM_DENSITY = 0.3
 #: the last lines of a page, where calls to comment, share or subscribe sit
@@ -147,11 +149,13 @@ def _is_tag_list(text: str) -> bool:
 
 
 def line_features(text: str) -> LineFeatures:
-    """The features of one line."""
-    words = _WORD.findall(text)
-    n = len(words)
+    """The features of one line (a long line is a paragraph: only its length is looked at)."""
     stripped = text.rstrip("\"”’')»]")
     ends = bool(stripped) and stripped[-1] in _SENTENCE_END
+    if len(text) > LONG_CHARS:
+        return LineFeatures(len(text.split()), ends, False, False, 0, False, False, False, 0.0)
+    words = _WORD.findall(text)
+    n = len(words)
     numbers = [x for x in _NUMBER.findall(text) if not _YEAR.fullmatch(x)]
     return LineFeatures(
         words=n,
