@@ -23,11 +23,27 @@ class Reason(StrEnum):
     DAMAGED = "damaged"  # text holding U+FFFD (a lossy decode lost characters): never paired
 
 
+@dataclass(frozen=True)
+class Run:
+    """A stretch of one language inside a block: ``text[start:end]`` of the block's text.
+
+    A line holding both languages (a subtitle cue and its translation, a table row, a
+    bracketed translation) is read as several runs; most blocks are one run.
+    """
+
+    start: int
+    end: int
+    text: str
+    lang: str
+
+
 @dataclass
 class Block:
     """One paragraph-like unit of a page (a non-empty line or joined wrapped lines).
 
     ``kind`` is ``content`` for text to align, otherwise the leftover reason that sets it aside.
+    ``runs``: the language runs of a content block whose sentences are read run by run (empty:
+    the whole block is one run in ``lang``).
     """
 
     index: int
@@ -35,6 +51,7 @@ class Block:
     lang: str = NEUTRAL
     kind: str = "content"
     duplicate_of: int | None = None
+    runs: list[Run] = field(default_factory=list)
 
 
 @dataclass

@@ -126,6 +126,12 @@ class PageAligner:
             relaxed = replace(self.params, threshold=self.params.threshold - self.gap_relax)
             for gap_vi, gap_en in _gaps(first, len(vi), len(en), self.gap_edges):
                 found += self._align_subset(streams, gap_vi, gap_en, relaxed, bg)
+        if self.gap_relax:
+            # a line holding both languages (a subtitle cue and its translation, a table row)
+            # is a unit and its translation as surely as a gap between two pairs is
+            relaxed = replace(self.params, threshold=self.params.threshold - self.gap_relax)
+            for line_vi, line_en in _same_line(vi, en, found):
+                found += self._align_subset(streams, line_vi, line_en, relaxed, bg)
         stricter = replace(self.params, threshold=self.params.threshold + self.later_pass_extra)
         for _ in range(1, self.max_passes):
             used_vi = {i for f in found for i in f[0]}
@@ -180,6 +186,21 @@ def _gaps(found, n_vi: int, n_en: int, edges: bool) -> list[tuple[list[int], lis
                 out.append((gap_vi, gap_en))
         prev_vi, prev_en = max(prev_vi, v1), max(prev_en, e1)
     return out
+
+
+def _same_line(vi: list[Sentence], en: list[Sentence], found) -> list[tuple[list[int], list[int]]]:
+    """Unpaired Vietnamese and English sentences that share a block (a line in both
+    languages), block by block."""
+    used_vi = {i for f in found for i in f[0]}
+    used_en = {j for f in found for j in f[1]}
+    by_block: dict[int, tuple[list[int], list[int]]] = {}
+    for i, s in enumerate(vi):
+        if i not in used_vi:
+            by_block.setdefault(s.block, ([], []))[0].append(i)
+    for j, s in enumerate(en):
+        if j not in used_en and s.block in by_block:
+            by_block[s.block][1].append(j)
+    return [(a, b) for a, b in by_block.values() if a and b]
 
 
 def _bilingual(d: PageDraft) -> bool:

@@ -10,12 +10,16 @@ exact or near-exact repeat of an earlier content block).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from difflib import SequenceMatcher
 
 from align.records import EN, NEUTRAL, VI, Block, Reason
+from align.text.boilerplate import page_chrome as page_chrome_lines
 from align.text.chrome import is_learnt_chrome
 from align.text.langid import detect
 from align.text.normalize import dedupe_key
+from align.text.runs import is_bilingual, read_runs, speaker_labels
+from align.text.verse import MIN_LINES, is_verse
 
 #: Lines (compared case- and punctuation-insensitively) that are site chrome, not content.
 CHROME_PHRASES = frozenset(
@@ -49,27 +53,39 @@ _DATE = re.compile(
     re.I,
 )
 _BYLINE = re.compile(
-    r"^(?:by|theo|nguồn|source|photo|ảnh|tác giả|author|reporter|phóng viên|pv)\b[:\s].{0,60}$",
+    r"^(?:by|theo|nguồn|source|photo|ảnh|tác giả|author|reporter|phóng viên|pv|bản dịch|"
+    r"người dịch|dịch giả|translated by|translation|translator|sáng tác|trình bày|biên tập|"
+    r"editor|lyrics|music|composer)\b[:\s].{0,60}$",
     re.I,
 )
 _TERMINAL = ".!?…:;\"”’)»"
+#: a title in capitals that opens with one of these is a title, not a person's name
+_TITLE_OPENERS = frozenset({"the", "a", "an", "my", "our", "your", "how", "why", "what", "when"})
 _NEAR_DUP_RATIO = 0.92
+#: a section marker of lyrics such as ``[Verse 1]`` or ``[Điệp khúc]``
+_SECTION = re.compile(r"^\[[^\]]{1,30}\]$")
 
 
 def split_blocks(text: str) -> list[str]:
-    """Non-empty lines, with hard-wrapped continuation lines joined to their paragraph."""
+    """Non-empty lines, with hard-wrapped continuation lines joined to their paragraph; the
+    lines of a stanza of verse stay apart (``verse.py``)."""
     blocks: list[str] = []
-    joinable = False
-    for line in text.split("\n"):
+    group: list[str] = []
+    for line in (*text.split("\n"), ""):
         line = line.strip()
-        if not line:
-            joinable = False
+        if line:
+            group.append(line)
             continue
-        if joinable and blocks and line[0].islower() and blocks[-1][-1] not in _TERMINAL:
-            blocks[-1] = f"{blocks[-1]} {line}"
+        if len(group) >= MIN_LINES and any(x[0].islower() for x in group[1:]) and is_verse(
+                [x for x in group if not _SECTION.match(x)]):
+            blocks += group
         else:
-            blocks.append(line)
-        joinable = True
+            for k, x in enumerate(group):
+                if k and x[0].islower() and blocks[-1][-1] not in _TERMINAL:
+                    blocks[-1] = f"{blocks[-1]} {x}"
+                else:
+                    blocks.append(x)
+        group = []
     return blocks
 
 
@@ -97,7 +113,8 @@ def is_boilerplate(text: str) -> bool:
         return True  # section heading such as "TIN LIÊN QUAN"
     if len(words) <= 4 and not any(c.isdigit() for c in text):
         alpha_words = [w for w in words if any(c.isalpha() for c in w)]
-        if alpha_words and all(w[0].isupper() for w in alpha_words) and len(words) >= 2:
+        if (alpha_words and all(w[0].isupper() for w in alpha_words) and len(words) >= 2
+                and alpha_words[0].lower() not in _TITLE_OPENERS):
             return True  # a name on its own line: author signature or photo credit
     return False
 
@@ -147,23 +164,46 @@ class _DuplicateIndex:
                 bucket.append(idx)
 
 
-def classify_blocks(texts: list[str], chrome: frozenset[int] = frozenset()) -> list[Block]:
+def classify_blocks(
+    texts: list[str], chrome: frozenset[int] = frozenset(), page_chrome: bool = True
+) -> list[Block]:
     """Blocks with language and kind (``content`` or the reason they are set aside).
 
-    ``chrome`` holds lines learnt as site chrome across pages (see ``chrome.py``).
+    ``chrome`` holds lines learnt as site chrome across pages (see ``chrome.py``);
+    ``page_chrome`` also judges each line from its own features and its neighbours'
+    (``boilerplate.py``). A content block carries its language runs (``runs.py``).
     """
+    labels = speaker_labels(texts)
+    read = [read_runs(text, labels) for text in texts]
+    both = [is_bilingual(runs) for runs, _ in read]
+    # a line in both languages is content, whatever its parts look like
+    known = [not b and (not runs or is_boilerplate(text[runs[0].start:])
+                        or (runs[0].start > 0 and is_boilerplate(text))
+                        or bool(_SECTION.match(text)) or is_learnt_chrome(text, chrome))
+             for text, (runs, _), b in zip(texts, read, both, strict=True)]
+    if page_chrome:
+        exempt = [b or wrapped for b, (_, wrapped) in zip(both, read, strict=True)]
+        bad = page_chrome_lines(texts, known, exempt)
+    else:
+        bad = known
     blocks: list[Block] = []
     index = _DuplicateIndex()
     for i, text in enumerate(texts):
         block = Block(index=i, text=text)
+        runs = read[i][0]
         if "\ufffd" in text:  # characters lost in decoding: a pair of it would be corrupt
             block.kind = Reason.DAMAGED
             block.lang = detect(text).lang
-        elif is_boilerplate(text) or is_learnt_chrome(text, chrome):
+        elif bad[i]:
             block.kind = Reason.BOILERPLATE
             block.lang = detect(text).lang
         else:
-            block.lang = detect(text).lang
+            if both[i]:
+                block.lang = max(runs, key=lambda r: len(r.text)).lang
+                block.runs = runs
+            else:
+                block.lang = detect(runs[0].text).lang
+                block.runs = [replace(runs[0], lang=block.lang)]
             key = dedupe_key(text)
             dup = index.find(key)
             if dup is not None:
@@ -175,5 +215,7 @@ def classify_blocks(texts: list[str], chrome: frozenset[int] = frozenset()) -> l
                     block.kind = Reason.NEUTRAL
                 elif block.lang not in (VI, EN):
                     block.kind = Reason.OTHER_LANGUAGE
+        if block.kind != "content":
+            block.runs = []
         blocks.append(block)
     return blocks

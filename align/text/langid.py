@@ -20,6 +20,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 # Marks that occur in Vietnamese and (among Latin-script languages) practically nowhere else.
 _VI_SPECIFIC_MARKS = {"\u0309", "\u0323", "\u031b", "\u0306"}
 _VI_LETTERS = set("đĐ")
+_QUOTED = re.compile(r'"[^"]{1,80}"|“[^”]{1,80}”|«[^»]{1,80}»')
 
 _EN_FUNCTION_WORDS = frozenset(
     """a an the and or but if of in on at to for from by with about as into over after before
@@ -79,6 +80,14 @@ def detect(text: str) -> LangGuess:
     vi_ratio = marked / n
     en_ratio = sum(1 for w in words if w.lower().replace("’", "'") in _EN_FUNCTION_WORDS) / n
     guess = lambda lang: LangGuess(lang, n, vi_ratio, en_ratio)  # noqa: E731
+    if specific and en_ratio >= 0.12 and _QUOTED.search(text):
+        # a few Vietnamese words quoted in an English sentence: the sentence around them decides
+        rest = _QUOTED.sub(" ", text)
+        if len(_WORD.findall(rest)) >= 4 and detect(rest).lang == EN:
+            return guess(EN)
+    if specific and en_ratio >= 0.25 and all(
+            w[0].isupper() for w in words if _vi_marks(w)[0]):
+        return guess(EN)  # English around a Vietnamese name: "I love the streets of Hà Nội"
     if specific and (vi_ratio >= 0.25 or (n <= 3 and specific >= 1)):
         return guess(VI)
     if en_ratio >= 0.12 and vi_ratio < 0.1:

@@ -18,6 +18,10 @@ _INVISIBLE = dict.fromkeys(
     None,
 )
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+#: a stretch of spaces holding a tab: a table's cell border, kept as one tab (``runs.py`` splits
+#: a line there when its cells are in two languages)
+_NOT_TAB = r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]*"
+_TAB_SPACES = re.compile(_NOT_TAB + r"\t(?:\t|" + _NOT_TAB[:-1] + r")*")
 _PLAIN_ASCII = re.compile(r"[\t\x20-\x7e]*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _FTFY = ftfy.TextFixerConfig(
@@ -51,10 +55,14 @@ def fix_encoding(text: str) -> str:
     return ftfy.fix_text(text, config=_FTFY)
 
 
-def clean_line(line: str) -> str:
-    """NFC, no invisible or control characters, single spaces, no surrounding whitespace."""
+def clean_line(line: str, keep_tabs: bool = False) -> str:
+    """NFC, no invisible or control characters, single spaces, no surrounding whitespace;
+    with ``keep_tabs`` a stretch of spaces that holds a tab becomes one tab."""
     line = unicodedata.normalize("NFC", line).translate(_INVISIBLE)
     line = _CONTROL.sub(" ", line)
+    if keep_tabs and "\t" in line:
+        line = _TAB_SPACES.sub("\t", line.strip())
+        return _SPACES.sub(lambda m: "\t" if "\t" in m.group() else " ", line).strip()
     return _SPACES.sub(" ", line).strip()
 
 
@@ -69,9 +77,9 @@ def normalize_page(text: str) -> str:
     out: list[str] = []
     for line in text.split("\n"):
         if _PLAIN_ASCII.fullmatch(line):
-            out.append(clean_line(line))
+            out.append(clean_line(line, keep_tabs=True))
         else:  # ftfy may turn a NEL (U+0085) into a line break: split again
-            out.extend(clean_line(part) for part in fix_encoding(line).split("\n"))
+            out.extend(clean_line(part, keep_tabs=True) for part in fix_encoding(line).split("\n"))
     return "\n".join(out)
 
 

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from itertools import pairwise
 
-from align.records import EN, NEUTRAL, VI, Block, Sentence
+from align.records import EN, NEUTRAL, VI, Block, Run, Sentence
 from align.text.langid import detect
 
 #: Vietnamese abbreviations that end with a full stop and are followed by a name or number.
@@ -159,22 +159,25 @@ def _attach_fragments(sentences: list[str]) -> list[str]:
 
 
 def block_sentences(blocks: list[Block]) -> list[Sentence]:
-    """Sentences of the content blocks, each with its own language.
+    """Sentences of the content blocks, run by run, each with its own language.
 
-    A sentence takes its block's language unless it clearly is in the other one (a
+    A sentence takes its run's language unless it clearly is in the other one (a
     Vietnamese quote inside an English paragraph); sentences without language (a date, a
-    figure) are marked ``neutral`` so they never become pairs.
+    figure) are marked ``neutral`` so they never become pairs. Every sentence keeps the
+    number of the block (line) its run came from.
     """
     out: list[Sentence] = []
     for block in blocks:
         if block.kind != "content" or block.lang not in (VI, EN):
             continue
-        for text in split_sentences(block.text):
-            guess = detect(text)
-            lang = block.lang
-            if guess.lang in (VI, EN) and guess.lang != lang and guess.words >= 4:
-                lang = guess.lang
-            elif guess.lang == NEUTRAL and guess.words < 2:
-                lang = NEUTRAL
-            out.append(Sentence(index=len(out), block=block.index, text=text, lang=lang))
+        runs = block.runs or [Run(0, len(block.text), block.text, block.lang)]
+        for run in runs:
+            for text in split_sentences(run.text):
+                guess = detect(text)
+                lang = run.lang
+                if guess.lang in (VI, EN) and guess.lang != lang and guess.words >= 4:
+                    lang = guess.lang
+                elif guess.lang == NEUTRAL and guess.words < 2 and len(runs) == 1:
+                    lang = NEUTRAL
+                out.append(Sentence(index=len(out), block=block.index, text=text, lang=lang))
     return out
