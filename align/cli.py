@@ -219,9 +219,9 @@ def _doc_pairs(src, tgt, src_dir, tgt_dir, pairs_list) -> list[tuple[str, str, s
 @click.option("--pairs", "pairs_list", type=click.Path(dir_okay=False, exists=True),
               default=None, help="File of SRC<TAB>TGT[<TAB>OUT-NAME] lines.")
 @click.option("--stats", is_flag=True, help="Print timings as JSON on standard error.")
-@click.option("--quality", type=click.Choice(["fast", "default", "best"]), default="default",
-              show_default=True, help="fast: one encoder pass; default: real window "
-              "embeddings where unsure (about 2x); best: more of them (about 5x).")
+@click.option("--quality", type=click.Choice(["fast", "best"]), default="fast",
+              show_default=True, help="fast: one encoder pass; best: also embeds the real "
+              "text of windows where unsure (about 2x; worse on deletions).")
 @_max_page_option
 @_model_options
 @_friendly

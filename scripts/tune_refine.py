@@ -1,4 +1,4 @@
-"""Tune the second pass of ``align parallel`` (``--quality default|best``) on development
+"""Tune the second pass of ``align parallel`` (``--quality best``) on development
 splits only, from the persistent embedding cache of ``scripts.bench_parallel --cache``.
 
 Each setting (aligner parameters × refine parameters) prints one JSON line with strict F1 and
@@ -33,7 +33,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cache", type=Path, required=True)
     ap.add_argument("--sets", default="textberg")
-    ap.add_argument("--quality", default="default")
+    ap.add_argument("--quality", default="best")
     ap.add_argument("--grid", default=None, help="JSON {param: [values]} for the aligner")
     ap.add_argument("--refine-grid", default=None, help="JSON {param: [values]}")
     args = ap.parse_args()

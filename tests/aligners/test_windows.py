@@ -1,4 +1,4 @@
-"""Real window embeddings where the cheap pass is unsure (``--quality default|best``)."""
+"""Real window embeddings where the cheap pass is unsure (``--quality best``)."""
 
 from __future__ import annotations
 
@@ -109,18 +109,18 @@ def test_real_windows_find_a_merge_the_cheap_pass_cannot_see() -> None:
     # second pass charges for: switch that charge off to see the windows alone
     second = replace(SECOND_PARAMS, component_weight=0.0)
     found = {q: _found(DocAligner(HashEmbedder(meaning), quality=q, second_params=second)
-                       .align(src, tgt)) for q in ("fast", "default", "best")}
-    fast, default, best = found["fast"], found["default"], found["best"]
+                       .align(src, tgt)) for q in ("fast", "best")}
+    fast, best = found["fast"], found["best"]
     assert not merged & fast
-    assert merged <= default and merged <= best
-    assert len(default & set(gold)) >= len(gold) - 2
+    assert merged <= best
+    assert len(best & set(gold)) >= len(gold) - 2
 
 
-def test_default_quality_embeds_a_fraction_of_the_windows() -> None:
+def test_best_quality_embeds_a_fraction_of_the_windows() -> None:
     src, tgt, _, meaning = _doc_with_merge(60, {10, 30, 50})
     counts = {}
     every = RefineParams(sizes=(2, 3, 4), everywhere=True)
-    for quality in ("fast", "default", "best", every):
+    for quality in ("fast", "best", every):
         emb = _Counting(meaning)
         aligner = DocAligner(emb, quality=quality)
         aligner.align(src, tgt)
@@ -128,7 +128,7 @@ def test_default_quality_embeds_a_fraction_of_the_windows() -> None:
     n = len(src) + len(tgt)
     assert counts["fast"] == n
     assert counts["RefineP"] == n + 3 * n - 2 * 6  # windows of 2, 3 and 4 on both sides
-    assert counts["fast"] < counts["default"] <= counts["best"] < 2 * n
+    assert counts["fast"] < counts["best"] < 2 * n
 
 
 def test_work_of_the_second_pass_grows_linearly(monkeypatch) -> None:
@@ -147,7 +147,7 @@ def test_work_of_the_second_pass_grows_linearly(monkeypatch) -> None:
     for units in (100, 800):
         src, tgt, _, meaning = _doc_with_merge(units, set(range(7, units, 25)))
         emb = _Counting(meaning)
-        DocAligner(emb, quality="default").align(src, tgt)
+        DocAligner(emb, quality="best").align(src, tgt)
         n = len(src) + len(tgt)
         per_sentence.append(((emb.texts - 80) / n, cells[-1] / len(src)))
     (t1, c1), (t2, c2) = per_sentence
