@@ -17,8 +17,10 @@ model: a reference) and our ``--quality`` presets ``fast`` and ``best``. Each te
 is embedded once per run and charged its measured share of encoder time, so every method's
 time over one encoder pass counts exactly the texts it asked for.
 
-Prints one JSON object per set: strict/lax P/R/F1 (Vecalign/Bertalign metric, micro-averaged),
-seconds of embedding and of alignment, texts embedded per input sentence, peak memory.
+Prints one JSON object per set and method: strict/lax P/R/F1 (Vecalign/Bertalign metric,
+micro-averaged), texts embedded per input sentence, encoder seconds of one pass over every
+sentence and of the texts the method asked for, alignment seconds, their total over one pass,
+peak memory.
 
     python -m scripts.bench_parallel --sets textberg,iwslt,iwslt-del,scale
     python -m scripts.bench_parallel --dev --sets textberg,iwslt-dev2010
