@@ -16,14 +16,15 @@ from dataclasses import replace
 from pathlib import Path
 
 from align.aligners.background import background_sentences
-from align.aligners.parallel import PARALLEL_PARAMS, QUALITY, DocAligner
+from align.aligners.parallel import PARALLEL_PARAMS, QUALITY, SECOND_PARAMS, DocAligner
 from align.aligners.windows import RefineParams
 from align.eval.metrics import score_documents
 from scripts.bench_parallel import iwslt_docs, textberg_docs
 from scripts.embed_cache import CostedCache
 from scripts.shared_data import IWSLT_DEV_SPLITS
 
-#: aligner parameters tried in the second pass (the cheap pass keeps the defaults)
+#: aligner parameters tried in the second pass (the cheap pass keeps the defaults), on top of
+#: ``SECOND_PARAMS`` (``PARALLEL_PARAMS`` with ``--quality fast``, which tunes the one pass)
 PARAM_GRID: dict[str, list] = {}
 #: refine parameters tried
 REFINE_GRID: dict[str, list] = {}
@@ -69,7 +70,8 @@ def main() -> None:
     pkeys, rkeys = list(pgrid), list(rgrid)
     base_refine = QUALITY[args.quality] or RefineParams()
     for pv in itertools.product(*(pgrid[k] for k in pkeys)):
-        params = replace(PARALLEL_PARAMS, **dict(zip(pkeys, pv, strict=True)))
+        base = PARALLEL_PARAMS if args.quality == "fast" else SECOND_PARAMS
+        params = replace(base, **dict(zip(pkeys, pv, strict=True)))
         for rv in itertools.product(*(rgrid[k] for k in rkeys)):
             refine = replace(base_refine, **dict(zip(rkeys, rv, strict=True)))
             row = {**dict(zip(pkeys, pv, strict=True)), **dict(zip(rkeys, rv, strict=True))}
