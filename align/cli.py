@@ -277,12 +277,15 @@ def _doc_jobs(src, tgt, src_dir, tgt_dir, pairs_list):
               default=None, help="File of SRC<TAB>TGT[<TAB>OUT-NAME] lines.")
 @click.option("--stats", is_flag=True,
               help="Print counts, timings and the run signature as JSON on standard error.")
+@click.option("--quality", type=click.Choice(["fast", "best"]), default="fast",
+              show_default=True, help="fast: one encoder pass; best: also embeds the real "
+              "text of windows where unsure (about 2x; worse on deletions).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
 @_max_page_option
 @_model_options
 @_friendly
 def parallel_cmd(src, tgt, output, fmt, src_lang, tgt_lang, src_dir, tgt_dir, pairs_list, stats,
-                 quiet, max_page_mb, model, device, batch_size, allow_download) -> None:
+                 quality, quiet, max_page_mb, model, device, batch_size, allow_download) -> None:
     """Align two documents with one sentence per line (or many pairs, --src-dir/--tgt-dir)."""
     from align.aligners.parallel import DocAligner, read_sentence_lines
     from align.api import run_signature
@@ -306,13 +309,14 @@ def parallel_cmd(src, tgt, output, fmt, src_lang, tgt_lang, src_dir, tgt_dir, pa
         check_output_file(output)
         if fmt == "moses" and output is not None:
             check_output_file(Path(f"{output}.{src_lang}"))
-    signature = run_signature("parallel", model, {"max_page_mb": max_page_mb})
+    signature = run_signature("parallel", model, {"max_page_mb": max_page_mb,
+                                                   "quality": quality})
     langs = (src_lang, tgt_lang)
     encoder = _encoder(model, device, batch_size, allow_download)
     progress = None if quiet else Progress("align parallel", len(docs), unit="document")
     if progress is not None and hasattr(encoder, "on_batch"):
         encoder.on_batch = progress.embedded
-    aligner = DocAligner(encoder)
+    aligner = DocAligner(encoder, quality=quality)
     pairs = 0
     for start in range(0, len(docs), 8):
         chunk = docs[start : start + 8]

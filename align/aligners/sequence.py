@@ -49,6 +49,9 @@ class AlignParams:
     skip: float = 0.0
     #: with ``local``: weight of the ratio margin (minus ``threshold``) added to the score
     margin_weight: float = 0.0
+    #: with ``local``: the margin term is capped at this (0: it can only take away, so among
+    #: plausible beads the local score alone decides; ``None``: no cap)
+    margin_cap: float | None = None
     #: above this many DP cells, align a pooled coarse version first
     max_cells: int = 1_500_000
     #: sentences pooled into one coarse unit
@@ -191,7 +194,10 @@ class _Scorer:
         if p.score == "local":
             s = self.local(a, b, r, j0s) - p.penalties[(a, b)]
             if p.margin_weight:  # the margin test decides what is a translation at all
-                s = s + p.margin_weight * (self.margin(a, b, r, j0s) - p.threshold)
+                gap = self.margin(a, b, r, j0s) - p.threshold
+                if p.margin_cap is not None:
+                    gap = np.minimum(gap, p.margin_cap)
+                s = s + p.margin_weight * gap
             if p.component_weight and (a > 1 or b > 1):
                 worst, _ = self.component_margin(a, b, r, j0s)
                 s = s + p.component_weight * np.minimum(0.0, worst - p.component_threshold)
@@ -261,22 +267,28 @@ def align_sides(
     params: AlignParams | None = None,
     bg_src: np.ndarray | None = None,
     bg_tgt: np.ndarray | None = None,
+    band: Band | None = None,
+    rescore: bool = True,
 ) -> list[Step]:
-    """Best monotonic alignment of two sides, including unaligned sentences (1-0 / 0-1)."""
+    """Best monotonic alignment of two sides, including unaligned sentences (1-0 / 0-1).
+
+    ``band`` restricts the DP to given cells (default: everywhere, or around a coarse pass
+    for long inputs); ``rescore=False`` keeps each bead's DP gain as its score instead of the
+    margin, for callers that judge how sure the path is.
+    """
     params = params or AlignParams()
     n, m = len(src), len(tgt)
     if n == 0 or m == 0:
         return [Step(i, i + 1, 0, 0, 0.0) for i in range(n)] + [
             Step(n, n, j, j + 1, 0.0) for j in range(m)
         ]
-    band = None
-    if (n + 1) * (m + 1) > params.max_cells:
+    if band is None and (n + 1) * (m + 1) > params.max_cells:
         f = params.coarse_factor
         coarse = align_sides(_pool(src, f), _pool(tgt, f), params, bg_src, bg_tgt)
         band = _band_from_coarse(coarse, f, n, m, params.band_width)
     scorer = _Scorer(src, tgt, params, band, bg_src, bg_tgt)
     steps = best_path(n, m, params.types, scorer, band, params.skip)
-    return [_rescore(s, scorer) for s in steps]
+    return [_rescore(s, scorer) for s in steps] if rescore else steps
 
 
 def _rescore(step: Step, scorer: _Scorer) -> Step:
@@ -286,3 +298,8 @@ def _rescore(step: Step, scorer: _Scorer) -> Step:
         return step
     margin = float(scorer.margin(a, b, step.i0, np.array([step.j0]))[0])
     return Step(step.i0, step.i1, step.j0, step.j1, margin)
+
+
+def band_around(steps: list[Step], n: int, m: int, width: int) -> Band:
+    """The cells within ``width`` sentences of a full-resolution path, for a second pass."""
+    return _band_from_coarse(steps, 1, n, m, width)
