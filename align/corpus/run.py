@@ -181,6 +181,7 @@ class CorpusRun:
         self.pairs = opts.pair_format()
         self.lefts = opts.leftover_format()
         self.shards = 0
+        self.refs: list[PageRef] = []  # every page of the run, in input order
 
     def outputs(self) -> dict[str, Path]:
         """Every appended output by journal key (pairs files, leftovers, dedupe keys)."""
@@ -210,6 +211,7 @@ class CorpusRun:
             raise InputError(f"no pages found in {', '.join(inputs)}"
                              + (f" (--glob {pattern!r} matched nothing)" if pattern != "*" else ""))
         self.stats.total = len(refs)
+        self.refs = refs
         if self.opts.fmt == "parquet":
             journal_path = self.opts.output.with_name(self.opts.output.name + ".journal")
             if (not self.opts.restart and not journal_path.exists()
