@@ -206,3 +206,25 @@ def test_without_ray_the_engine_is_a_one_line_error(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "ray", None)
     with pytest.raises(InputError, match=r"pip install -e '\.\[ray\]'"):
         require_ray()
+
+
+@pytest.mark.slow
+def test_cli_ray_engine_with_the_real_model_equals_local(ray_cluster, tmp_path) -> None:
+    """End to end: ``align corpus --engine ray`` (real model, in an actor) and ``--engine
+    local`` on the sample pages write the same bytes; the summary line is the local one."""
+    pages = ROOT / "corpus" / "pages"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    outs = {}
+    for engine in ("local", "ray"):
+        out = tmp_path / f"{engine}.tsv"
+        extra = ["--ray-address", ray_cluster, "--actors", "1"] if engine == "ray" else []
+        proc = subprocess.run(
+            [sys.executable, "-m", "align.cli", "corpus", str(pages), "-o", str(out),
+             "--leftovers", str(out.with_suffix(".left.tsv")), "--device", "cpu",
+             "--engine", engine, *extra], env=env, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert "align corpus: 5 pages (0 already done)" in proc.stderr
+        outs[engine] = out
+    _same(outs["ray"], outs["local"])
+    assert len(outs["local"].read_text(encoding="utf-8").splitlines()) > 10
