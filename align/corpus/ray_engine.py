@@ -29,6 +29,7 @@ import logging
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,6 +116,8 @@ class RayCorpusRun(CorpusRun):
                  prepare: Callable[[], None] | None = None) -> None:
         self.ray_opts = ray_opts
         self.counts = ShardCounts()
+        #: wall seconds of the stages: chrome (count), compute (shards), assemble (writing)
+        self.seconds: dict[str, float] = {}
         #: called with k once shard k is made and renamed into place (progress, tests)
         self.on_shard: Callable[[int], None] | None = None
         self._started_ray = False
@@ -171,9 +174,11 @@ class RayCorpusRun(CorpusRun):
         ds = ray.data.from_items([{"refs": pickle.dumps(c)} for c in chunks],
                                  override_num_blocks=len(chunks))
         ds = ds.map(_count_chrome, fn_kwargs={"opts": self.opts})
+        start = time.perf_counter()
         learner = ChromeLearner()
         for row in ds.iter_rows():
             learner.merge(pickle.loads(row["learner"]))
+        self.seconds["chrome"] = time.perf_counter() - start
         return learner
 
     def _result_batches(self, todo: list[PageRef],
@@ -193,8 +198,11 @@ class RayCorpusRun(CorpusRun):
                 self.counts.reused.append(k)
             else:
                 missing.append(k)
+        start = time.perf_counter()
         if missing:
             self._compute(missing, jobs, keys)
+        self.seconds["compute"] = time.perf_counter() - start
+        start = time.perf_counter()
         for k in jobs:
             pages = read_shard(self.work_dir / shard_name(k), [ref for ref, _ in jobs[k]])
             batch = [(ref, rows) for ref, rows in pages if ref.name in wanted]
@@ -202,6 +210,7 @@ class RayCorpusRun(CorpusRun):
             self.stats.batch_size = len(batch)
             self.progress(self.stats)
             yield batch
+        self.seconds["assemble"] = time.perf_counter() - start  # the last batch is written
 
     def _compute(self, missing: list[int], jobs: dict[int, list], keys: dict[int, str]) -> None:
         ray = require_ray()
