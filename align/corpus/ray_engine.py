@@ -110,6 +110,8 @@ class ShardCounts:
 class RayCorpusRun(CorpusRun):
     """``align corpus`` on Ray; the writer side (journal, dedupe, formats) is ``CorpusRun``'s."""
 
+    journal_per_batch = True  # shards arrive computed: one sync per shard, not per page
+
     def __init__(self, opts: CorpusOptions, ray_opts: RayOptions,
                  progress: Callable[[CorpusStats], None] | None = None,
                  report: Callable[[str], None] | None = None,

@@ -82,10 +82,11 @@ def corpus(tmp_path_factory):
     return root, out
 
 
-def _ray_run(root: Path, out: Path, on_shard=None):
+def _ray_run(root: Path, out: Path, on_shard=None, embedder=None):
     from align.corpus.ray_engine import RayCorpusRun, RayOptions
 
-    run = RayCorpusRun(_opts(out), RayOptions(embedder=_factory(), progress_bars=False))
+    run = RayCorpusRun(_opts(out), RayOptions(embedder=embedder or _factory(),
+                                              progress_bars=False))
     run.on_shard = on_shard
     stats = run.run([str(root)])
     return run, stats
@@ -148,7 +149,9 @@ def test_a_worker_killed_mid_run_changes_nothing(ray_cluster, corpus, tmp_path) 
             killed.extend(pids)
 
     out = tmp_path / "c.tsv"
-    run, _ = _ray_run(root, out, on_shard=kill_an_actor)
+    # a slow encoder: when shard 0 is back, the actor is busy embedding batch 1
+    slow = functools.partial(SlowEmbedder, _meaning())
+    run, _ = _ray_run(root, out, on_shard=kill_an_actor, embedder=slow)
     assert killed
     assert sorted(run.counts.computed) == list(range(11))  # each shard written once
     _same(out, local)
