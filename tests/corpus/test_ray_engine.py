@@ -231,3 +231,36 @@ def test_cli_ray_engine_with_the_real_model_equals_local(ray_cluster, tmp_path) 
         outs[engine] = out
     _same(outs["ray"], outs["local"])
     assert len(outs["local"].read_text(encoding="utf-8").splitlines()) > 10
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "moses", "parquet"])
+def test_every_format_equals_local(ray_cluster, corpus, tmp_path, fmt) -> None:
+    """JSONL, Moses (two files) and Parquet (deduplicated shards at assembly) as local."""
+    from align.corpus.ray_engine import RayCorpusRun, RayOptions
+
+    root, _ = corpus
+    outs = {}
+    for engine in ("local", "ray"):
+        out = tmp_path / engine / ("c" if fmt == "parquet" else f"c.{fmt}")
+        out.parent.mkdir()
+        opts = _opts(out, fmt=fmt)
+        if engine == "local":
+            CorpusRun(PageAligner(HashEmbedder(_meaning())), opts).run([str(root)])
+        else:
+            RayCorpusRun(opts, RayOptions(embedder=_factory(), progress_bars=False)).run(
+                [str(root)])
+        outs[engine] = out.parent
+    names = sorted(p.relative_to(outs["local"]) for p in outs["local"].rglob("*")
+                   if p.is_file() and ".journal" not in p.name and ".lock" not in p.name)
+    assert names and names == sorted(
+        p.relative_to(outs["ray"]) for p in outs["ray"].rglob("*")
+        if p.is_file() and ".journal" not in p.name and ".lock" not in p.name
+        and ".shards" not in str(p.relative_to(outs["ray"])))
+    for name in names:
+        local, ray_out = outs["local"] / name, outs["ray"] / name
+        if name.suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            assert pq.read_table(ray_out).equals(pq.read_table(local)), name
+        else:
+            assert ray_out.read_bytes() == local.read_bytes(), name
