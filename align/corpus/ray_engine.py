@@ -154,6 +154,8 @@ class RayCorpusRun(CorpusRun):
         ray = require_ray()
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = self.ray_opts.progress_bars
+        if not self.ray_opts.progress_bars:  # quiet: no per-dataset INFO lines either
+            logging.getLogger("ray.data").setLevel(logging.WARNING)
         if ray.is_initialized():
             return
         env = {k: os.environ[k] for k in ("PYTHONPATH",) if os.environ.get(k)}
