@@ -25,7 +25,15 @@ from align.io.inputs import PageRef, iter_pages
 from align.io.journal import Journal
 from align.io.parquet import ParquetWriter, pair_schema
 from align.io.reader import max_bytes_for, read_page
-from align.io.rows import CORPUS_COLUMNS, LEFTOVER_COLUMNS, leftover_rows, pair_rows, unreadable_row
+from align.io.rows import (
+    CORPUS_COLUMNS,
+    LEFTOVER_COLUMNS,
+    LeftoverRow,
+    PairRow,
+    leftover_rows,
+    pair_rows,
+    unreadable_row,
+)
 from align.records import PageAlignment, Reason
 from align.signature import RunSignature
 from align.text.chrome import ChromeLearner
@@ -119,6 +127,27 @@ class CorpusStats:
                 "sentences": self.sentences, "seconds": round(self.seconds, 3)}
 
 
+@dataclass
+class PageRows:
+    """What one aligned page contributes to a corpus, before deduplication: every engine
+    produces these, and one writer (``CorpusRun``) turns them into output."""
+
+    pairs: list[PairRow]
+    leftovers: list[LeftoverRow]
+    sentences: int = 0
+    damaged: int = 0  # blocks set aside as damaged (U+FFFD)
+
+    @classmethod
+    def of(cls, result: PageAlignment, page: str) -> PageRows:
+        return cls(list(pair_rows(result, page=page)), list(leftover_rows(result, page=page)),
+                   len(result.sentences),
+                   sum(1 for left in result.leftovers if left.reason == Reason.DAMAGED))
+
+
+#: One batch of pages in input order, each with its rows or the reason it could not be read.
+ResultBatch = list[tuple[PageRef, "PageRows | str"]]
+
+
 def _pair_key(vi: str, en: str) -> bytes:
     return hashlib.blake2b(f"{dedupe_key(vi)}\t{dedupe_key(en)}".encode(),
                            digest_size=KEY_BYTES).digest()
@@ -137,6 +166,10 @@ def shard_name(n: int) -> str:
 class CorpusRun:
     """One run of ``align corpus``; ``progress`` is called after every page."""
 
+    #: journal (and fsync) a whole batch at once rather than each page: for an engine whose
+    #: batches arrive already computed, where a sync per page would be most of the writing
+    journal_per_batch = False
+
     def __init__(self, aligner: PageAligner, opts: CorpusOptions,
                  progress: Callable[[CorpusStats], None] | None = None,
                  report: Callable[[str], None] | None = None,
@@ -152,6 +185,7 @@ class CorpusRun:
         self.pairs = opts.pair_format()
         self.lefts = opts.leftover_format()
         self.shards = 0
+        self.refs: list[PageRef] = []  # every page of the run, in input order
 
     def outputs(self) -> dict[str, Path]:
         """Every appended output by journal key (pairs files, leftovers, dedupe keys)."""
@@ -181,6 +215,7 @@ class CorpusRun:
             raise InputError(f"no pages found in {', '.join(inputs)}"
                              + (f" (--glob {pattern!r} matched nothing)" if pattern != "*" else ""))
         self.stats.total = len(refs)
+        self.refs = refs
         if self.opts.fmt == "parquet":
             journal_path = self.opts.output.with_name(self.opts.output.name + ".journal")
             if (not self.opts.restart and not journal_path.exists()
@@ -204,26 +239,36 @@ class CorpusRun:
             todo = [r for r in refs if r.name not in state.done]
             self.stats.skipped = len(refs) - len(todo)
             self.progress(self.stats)
-            for drafts in self._drafted_batches(todo, chrome):
-                good = [d for _, d in drafts if not isinstance(d, str)]
-                self.stats.batches += 1
-                self.stats.batch_size = len(drafts)
-                self.progress(self.stats)
-                results = iter(self.aligner.align_drafts(good))
+            for batch in self._result_batches(todo, chrome):
                 if self.pairs is None:
-                    self._write_shard(journal, drafts, results, start)
+                    self._write_shard(journal, batch, start)
                     continue
-                for ref, d in drafts:
-                    if isinstance(d, str):
-                        self._write_error(journal, ref, d)
+                if self.journal_per_batch:
+                    self._write_batch(journal, batch, start)
+                    continue
+                for ref, rows in batch:
+                    if isinstance(rows, str):
+                        self._write_error(journal, ref, rows)
                     else:
-                        self._write_page(journal, ref, next(results))
+                        self._write_page(journal, ref, rows)
                     self.stats.seconds = time.perf_counter() - start
                     self.progress(self.stats)
             if self.pairs is not None and END_PAGE not in state.done:
                 journal.write_page(END_PAGE, self._chunks(self.pairs.end(), self.lefts.end()))
         self.stats.seconds = time.perf_counter() - start
         return self.stats
+
+    def _result_batches(self, todo: list[PageRef],
+                        chrome: ChromeLearner | None) -> Iterator[ResultBatch]:
+        """Batches of ``todo`` aligned here, in order (another engine overrides this)."""
+        for drafts in self._drafted_batches(todo, chrome):
+            good = [d for _, d in drafts if not isinstance(d, str)]
+            self.stats.batches += 1
+            self.stats.batch_size = len(drafts)
+            self.progress(self.stats)
+            results = iter(self.aligner.align_drafts(good))
+            yield [(ref, d if isinstance(d, str) else PageRows.of(next(results), ref.name))
+                   for ref, d in drafts]
 
     def _drafted_batches(
         self, todo: list[PageRef], chrome: ChromeLearner | None
@@ -276,10 +321,10 @@ class CorpusRun:
             data = f.read()
         self.seen.update(data[k : k + KEY_BYTES] for k in range(0, len(data), KEY_BYTES))
 
-    def _new_pairs(self, ref: PageRef, result: PageAlignment) -> tuple[list, bytes]:
+    def _new_pairs(self, page: PageRows) -> tuple[list[PairRow], bytes]:
         """The page's pair rows that are not duplicates, and their dedupe keys."""
         rows, keys = [], []
-        for row in pair_rows(result, page=ref.name):
+        for row in page.pairs:
             if self.opts.dedupe:
                 key = _pair_key(row.src, row.tgt)
                 if key in self.seen:
@@ -290,25 +335,47 @@ class CorpusRun:
             rows.append(row)
         return rows, b"".join(keys)
 
-    def _write_page(self, journal: Journal, ref: PageRef, result: PageAlignment) -> None:
+    def _write_page(self, journal: Journal, ref: PageRef, page: PageRows) -> None:
         assert self.pairs is not None
-        self._warn_damage(ref, result)
-        rows, keys = self._new_pairs(ref, result)
+        self._warn_damage(ref, page)
+        rows, keys = self._new_pairs(page)
         journal.write_page(ref.name, self._chunks(
-            self.pairs.encode(rows), self.lefts.encode(leftover_rows(result, page=ref.name)),
-            keys))
-        self._count(result, len(rows))
+            self.pairs.encode(rows), self.lefts.encode(page.leftovers), keys))
+        self._count(page, len(rows))
 
-    def _warn_damage(self, ref: PageRef, result: PageAlignment) -> None:
-        n = sum(1 for left in result.leftovers if left.reason == Reason.DAMAGED)
-        if n:
-            self.report(f"warning: {ref.name}: {n} block(s) hold U+FFFD replacement characters "
-                        "(lost in decoding); set aside as damaged")
+    def _write_batch(self, journal: Journal, batch: ResultBatch, start: float) -> None:
+        """A batch of pages appended and journalled in one record (same bytes as per page)."""
+        assert self.pairs is not None
+        pairs: dict[str, list[str]] = {}
+        lefts: list[bytes] = []
+        keys: list[bytes] = []
+        for ref, page in batch:
+            if isinstance(page, str):
+                lefts.append(self._write_error(None, ref, page))
+                continue
+            self._warn_damage(ref, page)
+            rows, page_keys = self._new_pairs(page)
+            for key, text in self.pairs.encode(rows).items():
+                pairs.setdefault(key, []).append(text)
+            lefts.append(self.lefts.encode(page.leftovers)["main"].encode("utf-8"))
+            keys.append(page_keys)
+            self._count(page, len(rows))
+        chunks = self._chunks({k: "".join(v) for k, v in pairs.items()}, keys=b"".join(keys))
+        if self.opts.leftovers:
+            chunks["leftovers"] = b"".join(lefts)
+        journal.write_batch([ref.name for ref, _ in batch], chunks)
+        self.stats.seconds = time.perf_counter() - start
+        self.progress(self.stats)
 
-    def _count(self, result: PageAlignment, pairs: int) -> None:
+    def _warn_damage(self, ref: PageRef, page: PageRows) -> None:
+        if page.damaged:
+            self.report(f"warning: {ref.name}: {page.damaged} block(s) hold U+FFFD replacement "
+                        "characters (lost in decoding); set aside as damaged")
+
+    def _count(self, page: PageRows, pairs: int) -> None:
         self.stats.pages += 1
         self.stats.pairs += pairs
-        self.stats.sentences += len(result.sentences)
+        self.stats.sentences += page.sentences
 
     def _write_error(self, journal: Journal | None, ref: PageRef, message: str) -> bytes:
         """Record an unreadable page; returns its leftover bytes (written now when a journal
@@ -322,8 +389,7 @@ class CorpusRun:
         self.report(f"skipped {message}")
         return chunk["main"].encode("utf-8")
 
-    def _write_shard(self, journal: Journal, drafts: list, results: Iterator[PageAlignment],
-                     start: float) -> None:
+    def _write_shard(self, journal: Journal, batch: ResultBatch, start: float) -> None:
         """One batch as one Parquet shard, renamed into place, then journalled in one line."""
         schema = pair_schema(signature=self.opts.run_signature.to_json()
                              if self.opts.run_signature else "")
@@ -331,23 +397,21 @@ class CorpusRun:
         lefts: list[bytes] = []
         keys: list[bytes] = []
         with ParquetWriter(path, schema) as writer:
-            for ref, d in drafts:
-                if isinstance(d, str):
-                    lefts.append(self._write_error(None, ref, d))
+            for ref, page in batch:
+                if isinstance(page, str):
+                    lefts.append(self._write_error(None, ref, page))
                 else:
-                    result = next(results)
-                    self._warn_damage(ref, result)
-                    rows, page_keys = self._new_pairs(ref, result)
+                    self._warn_damage(ref, page)
+                    rows, page_keys = self._new_pairs(page)
                     writer.write(rows)
                     keys.append(page_keys)
-                    lefts.append(self.lefts.encode(leftover_rows(result, page=ref.name))["main"]
-                                 .encode("utf-8"))
-                    self._count(result, len(rows))
+                    lefts.append(self.lefts.encode(page.leftovers)["main"].encode("utf-8"))
+                    self._count(page, len(rows))
         self.shards += 1
         chunks = {"dedupe": b"".join(keys)} if self.opts.dedupe else {}
         if self.opts.leftovers:
             chunks["leftovers"] = b"".join(lefts)
-        journal.write_batch([ref.name for ref, _ in drafts], chunks, shards=self.shards)
+        journal.write_batch([ref.name for ref, _ in batch], chunks, shards=self.shards)
         self.stats.seconds = time.perf_counter() - start
         self.progress(self.stats)
 

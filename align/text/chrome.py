@@ -45,6 +45,12 @@ class ChromeLearner:
                 for h in [h for h, c in tab.items() if c <= 1]:
                     del tab[h]
 
+    def merge(self, other: ChromeLearner) -> None:
+        """Add the counts of pages another learner saw (a distributed count's reduce step)."""
+        for site, table in other.counts.items():
+            self.counts.setdefault(site, Counter()).update(table)
+        self.pages.update(other.pages)
+
     def chrome_for(self, site: str) -> frozenset[int]:
         """Hashes of the lines that count as chrome on this site."""
         pages = self.pages[site]
