@@ -553,7 +553,17 @@ def main(args: list[str] | None = None) -> None:
     """
     import signal
 
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        _run(args)
+    finally:  # a caller in the same process (tests, a host program) gets its handlers back
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
+def _run(args: list[str] | None) -> None:
+    """Invoke the command; every way out is an exit code (see ``main``)."""
     try:
         with cli.make_context("align", list(sys.argv[1:] if args is None else args)) as ctx:
             cli.invoke(ctx)

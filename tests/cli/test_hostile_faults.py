@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -224,9 +225,12 @@ def test_interrupted_mixed_says_so_and_keeps_the_old_output(tmp_path, monkeypatc
     real_fdopen = os.fdopen
     monkeypatch.setattr(os, "fdopen", lambda *a, **kw: Interrupted(real_fdopen(*a, **kw), 0))
     monkeypatch.setattr(sys, "argv", ["align", "mixed", str(page), "-o", str(out), "-q"])
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     with pytest.raises(SystemExit) as exit_:
         cli_module.main()
     assert exit_.value.code == 130
+    # the caller's handlers are back: a later child process still gets Ctrl-C
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers
     assert capsys.readouterr().err.strip() == "align: interrupted"
     assert out.read_text() == "precious\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.txt", "pairs.tsv"]
