@@ -79,6 +79,8 @@ class PageAligner:
         wanted = [_bilingual(d) for d in drafts]
         texts = [s.text for d, w in zip(drafts, wanted, strict=True) if w for s in d.sentences
                  if s.lang in (VI, EN)]
+        if texts:  # the model loads here, once, so no page's time includes loading it
+            self.background(VI), self.background(EN)
         start = time.perf_counter()
         vecs, counts = embed_unique(self.embedder, texts)
         embed_seconds = time.perf_counter() - start

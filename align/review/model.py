@@ -25,8 +25,6 @@ from align.text.normalize import one_line
 FORMAT = "align-review/1"
 PAIRED = "paired"
 LOW_SCORE = str(Reason.LOW_SCORE)
-#: fates a unit can have when it is not in a pair: the leftover reasons, in legend order
-LEFTOVER_FATES = tuple(str(r) for r in Reason)
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’»)\]]))\s+")
 
