@@ -155,7 +155,7 @@ def main() -> None:
 
     talks = [(t.docid, t.en, t.vi) for s in args.splits.split(",") for t in iwslt_talks(s)]
     # split_sentences lost its language argument; make_pages still passes one
-    pages = make_pages(talks, args.pages, args.seed, lambda text, _lang: split_sentences(text))
+    pages = make_pages(talks, args.pages, args.seed, split_sentences)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "pages" / "site"
         root.mkdir(parents=True)
