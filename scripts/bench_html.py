@@ -21,8 +21,7 @@ import re
 import time
 from pathlib import Path
 
-from align.eval.pair_eval import normalize_text
-
+from align.eval.matching import normalize_text
 from align.io.html import html_blocks
 from align.text.blocks import split_blocks
 from align.text.normalize import normalize_page

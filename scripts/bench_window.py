@@ -21,7 +21,6 @@ import json
 import time
 
 import numpy as np
-from bench_parallel import iwslt_docs, textberg_docs
 
 from align.aligners.background import background_sentences
 from align.aligners.parallel import PARALLEL_PARAMS, char_lengths
@@ -29,6 +28,7 @@ from align.aligners.sequence import Side, align_sides
 from align.aligners.similarity import window_vectors
 from align.eval.beads import Bead
 from align.eval.metrics import score_documents
+from scripts.bench_parallel import iwslt_docs, textberg_docs
 
 SIZES = (2, 3, 4)
 

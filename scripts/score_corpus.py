@@ -16,9 +16,9 @@ import json
 import tempfile
 from pathlib import Path
 
-from align.eval.pair_eval import evaluate_paths
-
-from align.io.writers import LEFTOVER_COLUMNS, PAIR_COLUMNS, RowWriter, leftover_rows, pair_rows
+from align.eval.paths import evaluate_paths
+from align.io.rows import LEFTOVER_COLUMNS, PAIR_COLUMNS, leftover_rows, pair_rows
+from align.io.writers import RowSink
 
 ROOT = Path(__file__).resolve().parent.parent
 PARTS = {"tuning": ROOT / "corpus", "heldout": ROOT / "corpus" / "heldout"}
@@ -39,8 +39,8 @@ def kind_of(stem: str) -> str:
 
 
 def _write(path: Path, cols: tuple[str, ...], rows) -> None:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        RowWriter(f, cols).write(list(rows))
+    with RowSink("tsv", path, cols) as sink:
+        sink.write(rows)
 
 
 def main() -> None:

@@ -22,7 +22,6 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from bench_mixed import page_beads
 
 from align.aligners.mixed import PageAligner
 from align.aligners.sequence import AlignParams
@@ -30,10 +29,12 @@ from align.embed.embedder import CachedEmbedder
 from align.eval.metrics import score_documents
 from align.eval.paths import evaluate_paths
 from align.io.reader import read_page
-from align.io.writers import LEFTOVER_COLUMNS, PAIR_COLUMNS, RowWriter, leftover_rows, pair_rows
+from align.io.rows import LEFTOVER_COLUMNS, PAIR_COLUMNS, leftover_rows, pair_rows
+from align.io.writers import RowSink
 from align.text.normalize import dedupe_key
 from align.text.page import draft_page
 from align.text.sentences import split_sentences
+from scripts.bench_mixed import page_beads
 from scripts.shared_data import data_root, iwslt_talks
 from scripts.synth_pages import make_pages
 
@@ -71,8 +72,8 @@ def real_pages(aligner: PageAligner) -> tuple[int | None, float, float]:
         for page, result in zip(pages, results, strict=True):
             for suffix, cols, rows in (("pairs", PAIR_COLUMNS, pair_rows(result)),
                                        ("leftovers", LEFTOVER_COLUMNS, leftover_rows(result))):
-                with open(Path(tmp) / f"{page.stem}.{suffix}.tsv", "w", encoding="utf-8") as f:
-                    RowWriter(f, cols).write(rows)
+                with RowSink("tsv", Path(tmp) / f"{page.stem}.{suffix}.tsv", cols) as sink:
+                    sink.write(rows)
         scores = evaluate_paths(ROOT / "corpus" / "gold", Path(tmp))
     return seed_pairs, scores["pairs"]["strict_f1"], scores["leftovers"]["f1"]
 

@@ -18,13 +18,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from bench_parallel import iwslt_docs, textberg_docs
 
 from align.aligners.background import background_sentences
 from align.aligners.parallel import PARALLEL_PARAMS, char_lengths
 from align.aligners.sequence import AlignParams, Side, align_sides
 from align.eval.beads import Bead
 from align.eval.metrics import score_documents
+from scripts.bench_parallel import iwslt_docs, textberg_docs
 from scripts.shared_data import IWSLT_DEV_SPLITS
 
 #: the grid: every combination is tried (keep it small, each costs ~10 s)
