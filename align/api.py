@@ -69,6 +69,22 @@ def align_page(
     return aligner.align_drafts([draft_page(text, page)])[0]
 
 
+def pair_probabilities(
+    vi: list[str],
+    en: list[str],
+    beads: list[tuple[tuple[int, ...], tuple[int, ...]]],
+    encoder: Embedder | None = None,
+) -> list[float]:
+    """Probability that each bead is a translation, by the pair scorer of ``align mixed``.
+
+    ``vi``/``en`` are sentences in document order, ``beads`` pairs of sentence-number tuples
+    (e.g. ``align parallel``'s beads with both sides non-empty). Use it to filter another
+    aligner's output with the same calibrated score ``align mixed`` writes.
+    """
+    aligner = PageAligner(encoder or load_encoder())
+    return [round(float(p), 4) for p in aligner.score_beads(vi, en, beads)]
+
+
 def align_files(
     paths: list[Path | str], aligner: PageAligner
 ) -> list[PageAlignment]:

@@ -130,8 +130,10 @@ def _emit_stats(stats: dict) -> None:
 @click.option("-o", "--output", default=None, metavar="FILE",
               help="Pairs file (default: standard output).")
 @click.option("--leftovers", default=None, metavar="FILE", help="Leftovers file.")
-@click.option("--min-score", type=float, default=None,
-              help="Drop pairs whose margin score is below X (they become low_score leftovers).")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=None,
+              help="Keep pairs whose probability of being a translation is at least X "
+                   "[default: the scorer's, 0.5]; the others become low_score leftovers "
+                   "(0 keeps every pair the search found).")
 @_format_option
 @click.option("--batch-pages", type=click.IntRange(1, 10000), default=64, show_default=True,
               help="Pages embedded together in shared batches.")
@@ -148,6 +150,7 @@ def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, st
               html, max_page_mb, model, device, batch_size, allow_download) -> None:
     """Align mixed vi/en PAGEs into sentence pairs and flagged leftovers (- = stdin)."""
     from align.aligners.mixed import PageAligner
+    from align.aligners.pair_model import load_pair_model
     from align.api import LazyEncoder, damage_warning, run_signature
     from align.io.reader import max_bytes_for, read_page
     from align.text.page import draft_page
@@ -171,13 +174,15 @@ def mixed_cmd(pages, out_dir, output, leftovers, min_score, fmt, batch_pages, st
         check_output_dir(out_dir)
     check_output_file(output)
     check_output_file(leftovers)
-    signature = run_signature("mixed", model, {"min_score": min_score, "html": html,
-                                                 "max_page_mb": max_page_mb})
+    scorer = load_pair_model()
+    min_score = scorer.min_score if min_score is None else min_score
+    signature = run_signature("mixed", model, {"min_score": min_score, "scorer": scorer.version,
+                                                 "html": html, "max_page_mb": max_page_mb})
     progress = None if quiet else Progress("align mixed", len(drafts_ok))
     encoder = LazyEncoder(model=model, device=device, batch_size=batch_size,
                           allow_download=allow_download,
                           on_batch=progress.embedded if progress else None)
-    aligner = PageAligner(encoder, min_score=min_score)
+    aligner = PageAligner(encoder, min_score=min_score, scorer=scorer)
     left_fmt = leftover_format(fmt)
     sink_args = {"signature": signature.to_json() if fmt == "parquet" else signature.short,
                  "version": signature.version}
@@ -427,8 +432,10 @@ def _jsonable(obj):
               help="File name pattern when walking directories.")
 @_format_option
 @click.option("--plain", is_flag=True, help="TSV of vi<TAB>en only, no header (Moses/fairseq).")
-@click.option("--min-score", type=float, default=None,
-              help="Drop pairs whose margin score is below X (they become low_score leftovers).")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=None,
+              help="Keep pairs whose probability of being a translation is at least X "
+                   "[default: the scorer's, 0.5]; the others become low_score leftovers "
+                   "(0 keeps every pair the search found).")
 @click.option("--dedupe/--no-dedupe", default=True, show_default=True,
               help="Drop pairs already written for another page.")
 @click.option("--learn-chrome/--no-learn-chrome", default=True, show_default=True,
@@ -462,15 +469,19 @@ def corpus_cmd(inputs, output, leftovers, pattern, fmt, plain, min_score, dedupe
                allow_download) -> None:
     """Build one parallel corpus from many pages (files, directories, @lists, .gz/.zst)."""
     from align.aligners.mixed import PageAligner
+    from align.aligners.pair_model import load_pair_model
     from align.api import LazyEncoder, run_signature
     from align.corpus.run import CorpusOptions, CorpusRun
 
     if plain and fmt != "tsv":
         raise click.UsageError("--plain is a form of --format tsv")
+    scorer = load_pair_model()
+    min_score = scorer.min_score if min_score is None else min_score
     opts = CorpusOptions(output=output, leftovers=leftovers, fmt=fmt, plain=plain,
-                         min_score=min_score, dedupe=dedupe, learn_chrome=learn_chrome,
-                         batch_pages=batch_pages, restart=restart, model=model or "default",
-                         html=html, max_page_mb=max_page_mb, workers=workers)
+                         min_score=min_score, scorer=scorer.version, dedupe=dedupe,
+                         learn_chrome=learn_chrome, batch_pages=batch_pages, restart=restart,
+                         model=model or "default", html=html, max_page_mb=max_page_mb,
+                         workers=workers)
     check_output_file(leftovers)
     if fmt == "parquet":
         check_output_dir(output)
@@ -479,7 +490,7 @@ def corpus_cmd(inputs, output, leftovers, pattern, fmt, plain, min_score, dedupe
     opts.run_signature = run_signature("corpus", model, opts.settings())
     encoder = LazyEncoder(model=model, device=device, batch_size=batch_size,
                           allow_download=allow_download)
-    aligner = PageAligner(encoder, min_score=min_score)
+    aligner = PageAligner(encoder, min_score=min_score, scorer=scorer)
     progress = None if quiet else Progress("align corpus")
     report = None if quiet else (lambda message: click.echo(f"align: {message}", err=True))
 

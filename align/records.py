@@ -70,7 +70,11 @@ class Pair:
 
     vi: list[Sentence]
     en: list[Sentence]
+    #: how sure the aligner is: with the pair scorer, the probability that this is a
+    #: translation with exactly this extent; without it, the ratio margin
     score: float
+    #: the bead's ratio margin (cosine over the mean similarity to nearest neighbours)
+    margin: float | None = None
 
     @property
     def vi_text(self) -> str:

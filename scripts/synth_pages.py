@@ -199,8 +199,12 @@ def make_page(units: list[Unit], rng: random.Random, name: str, layout: str | No
 
 
 def make_pages(talks, count: int, seed: int, split, min_units: int = 6,
-               max_units: int = 24) -> list[SynthPage]:
-    """``count`` pages from talks given as ``(docid, en_segments, vi_segments)``."""
+               max_units: int = 24, drop: float = 0.12, merge: float = 0.1) -> list[SynthPage]:
+    """``count`` pages from talks given as ``(docid, en_segments, vi_segments)``.
+
+    ``drop``: the share of units left untranslated (half on each side): at 1.0 a page holds
+    no translation, only Vietnamese and English sentences of one talk, on one topic.
+    """
     rng = random.Random(seed)
     pools = [(d, units_from_talk(en, vi, split)) for d, en, vi in talks]
     pools = [(d, u) for d, u in pools if len(u) >= min_units]
@@ -213,6 +217,7 @@ def make_pages(talks, count: int, seed: int, split, min_units: int = 6,
         outside = units[:start] + units[start + size :]
         spare = rng.choice(outside) if outside else None
         pages.append(
-            make_page(units[start : start + size], rng, f"{docid}_{n:04d}", layout, spare=spare)
+            make_page(units[start : start + size], rng, f"{docid}_{n:04d}", layout, drop=drop,
+                      merge=merge, spare=spare)
         )
     return pages

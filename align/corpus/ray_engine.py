@@ -302,7 +302,8 @@ def _schema(key: str = "") -> Any:
 
     ints = pa.list_(pa.int64())
     pair = pa.struct([("src", pa.string()), ("tgt", pa.string()), ("score", pa.float64()),
-                      ("bead", pa.string()), ("src_ids", ints), ("tgt_ids", ints)])
+                      ("margin", pa.float64()), ("bead", pa.string()), ("src_ids", ints),
+                      ("tgt_ids", ints)])
     left = pa.struct([("lang", pa.string()), ("reason", pa.string()), ("block", pa.int64()),
                       ("ids", ints), ("duplicate_of", pa.int64()), ("text", pa.string())])
     return pa.schema([("page", pa.string()), ("error", pa.string()),
@@ -325,7 +326,7 @@ def encode_shard(pages: ResultBatch, key: str) -> bytes:
         cols["sentences"].append(0 if err else rows.sentences)
         cols["damaged"].append(0 if err else rows.damaged)
         cols["pairs"].append([] if err else [
-            {"src": p.src, "tgt": p.tgt, "score": p.score, "bead": p.bead,
+            {"src": p.src, "tgt": p.tgt, "score": p.score, "margin": p.margin, "bead": p.bead,
              "src_ids": list(p.src_ids), "tgt_ids": list(p.tgt_ids)} for p in rows.pairs])
         cols["leftovers"].append([] if err else [
             {"lang": x.lang, "reason": str(x.reason), "block": x.block, "ids": list(x.ids),
@@ -349,7 +350,7 @@ def read_shard(path: Path, refs: list[PageRef]) -> ResultBatch:
             continue
         name = one_line(ref.name)
         pairs = [PairRow(p["src"], p["tgt"], p["score"], p["bead"], tuple(p["src_ids"]),
-                         tuple(p["tgt_ids"]), name) for p in r["pairs"]]
+                         tuple(p["tgt_ids"]), name, p["margin"]) for p in r["pairs"]]
         lefts = [LeftoverRow(name, x["lang"], Reason(x["reason"]), x["block"], tuple(x["ids"]),
                              x["duplicate_of"], x["text"]) for x in r["leftovers"]]
         out.append((ref, PageRows(pairs, lefts, r["sentences"], r["damaged"])))

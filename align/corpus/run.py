@@ -54,6 +54,8 @@ class CorpusOptions:
     fmt: str = "tsv"  # tsv | jsonl | parquet | moses | tmx
     plain: bool = False  # TSV without header, texts only
     min_score: float | None = None
+    #: the pair scorer's digest (``PairModel.version``): other weights write other pairs
+    scorer: str = ""
     dedupe: bool = True
     learn_chrome: bool = True
     batch_pages: int = 128
@@ -70,6 +72,7 @@ class CorpusOptions:
     def settings(self) -> dict[str, object]:
         """The settings that change what a corpus run writes."""
         return {"format": "plain" if self.plain else self.fmt, "min_score": self.min_score,
+                "scorer": self.scorer,
                 "dedupe": self.dedupe, "learn_chrome": self.learn_chrome, "html": self.html,
                 "max_page_mb": self.max_page_mb}
 

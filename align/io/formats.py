@@ -153,6 +153,8 @@ class TmxFormat(TextFormat):
             out.append(
                 f'    <tu>\n'
                 f'      <prop type="x-score">{r.score:.4f}</prop>\n'
+                + (f'      <prop type="x-margin">{r.margin:.4f}</prop>\n'
+                   if r.margin is not None else '') +
                 f'      <prop type="x-bead">{_xml_text(r.bead)}</prop>\n'
                 f'      <prop type="x-page">{_xml_text(r.page)}</prop>\n'
                 f'      <tuv xml:lang={src}><seg>{_xml_text(r.src)}</seg></tuv>\n'

@@ -34,7 +34,8 @@ def pair_schema(langs: tuple[str, str] = ("vi", "en"), signature: str = "") -> A
     pa, _ = _pyarrow()
     pair = pa.struct([(langs[0], pa.string()), (langs[1], pa.string())])
     fields = [pa.field("translation", pair),
-              pa.field("score", pa.float64()), pa.field("bead", pa.string()),
+              pa.field("score", pa.float64()), pa.field("margin", pa.float64()),
+              pa.field("bead", pa.string()),
               pa.field("page", pa.string())]
     return pa.schema(fields, metadata={SIGNATURE_KEY: signature.encode()} if signature else None)
 
@@ -52,7 +53,9 @@ def _table(rows: list, schema: Any, langs: tuple[str, str]) -> Any:
     pa, _ = _pyarrow()
     if "translation" in schema.names:
         data = {"translation": [{langs[0]: r.src, langs[1]: r.tgt} for r in rows],
-                "score": [round(r.score, 4) for r in rows], "bead": [r.bead for r in rows],
+                "score": [round(r.score, 4) for r in rows],
+                "margin": [None if r.margin is None else round(r.margin, 4) for r in rows],
+                "bead": [r.bead for r in rows],
                 "page": [r.page for r in rows]}
     else:
         data = {"page": [r.page for r in rows], "lang": [r.lang for r in rows],

@@ -17,15 +17,16 @@ from align.text.normalize import one_line
 
 #: Columns of each row kind, in the order TSV writes them. ``src``/``tgt`` are named by the
 #: languages of the run (``vi``/``en`` unless ``align parallel`` is told otherwise).
-PAIR_COLUMNS = ("src", "tgt", "score", "bead", "src_ids", "tgt_ids", "page")
-CORPUS_COLUMNS = ("src", "tgt", "score", "page")
+PAIR_COLUMNS = ("src", "tgt", "score", "margin", "bead", "src_ids", "tgt_ids", "page")
+CORPUS_COLUMNS = ("src", "tgt", "score", "margin", "page")
 BEAD_PAIR_COLUMNS = ("src", "tgt", "score")
 LEFTOVER_COLUMNS = ("page", "lang", "reason", "block", "ids", "duplicate_of", "text")
 
 
 @dataclass(frozen=True)
 class PairRow:
-    """One pair: the two texts (one line each), its score, bead shape, sentence ids, page."""
+    """One pair: the two texts (one line each), its score (``align mixed``/``corpus``: the
+    probability that it is a translation), its ratio margin, bead shape, sentence ids, page."""
 
     src: str
     tgt: str
@@ -34,6 +35,7 @@ class PairRow:
     src_ids: tuple[int, ...]
     tgt_ids: tuple[int, ...]
     page: str
+    margin: float | None = None
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ def pair_rows(result: PageAlignment, page: str | None = None) -> Iterator[PairRo
     name = one_line(result.page if page is None else page)
     for p in result.pairs:
         yield PairRow(one_line(p.vi_text), one_line(p.en_text), p.score, p.bead,
-                      tuple(s.index for s in p.vi), tuple(s.index for s in p.en), name)
+                      tuple(s.index for s in p.vi), tuple(s.index for s in p.en), name, p.margin)
 
 
 def leftover_rows(result: PageAlignment, page: str | None = None) -> Iterator[LeftoverRow]:

@@ -17,7 +17,7 @@ def _align(*args, stdin: bytes | None = None):
     return proc.returncode, proc.stdout.decode("utf-8"), err
 
 
-HEADER = "vi\ten\tscore\tbead\tvi_ids\ten_ids\tpage\n"
+HEADER = "vi\ten\tscore\tmargin\tbead\tvi_ids\ten_ids\tpage\n"
 
 
 @pytest.mark.parametrize(

@@ -77,7 +77,7 @@ def test_corpus_checks_inputs_lock_and_journal_before_the_model(tmp_path, page, 
     CorpusRun(PageAligner(HashEmbedder(MEANING)), opts).run([str(page)])
     before = out.read_bytes()
     rc, _, err = _main(["corpus", page, "-o", out, *BAD_MODEL, "-q"], capsys)
-    assert rc == OutputError.exit_code and "min_score 5.0 → none" in err and "--restart" in err
+    assert rc == OutputError.exit_code and "min_score 5.0 → " in err and "--restart" in err
     assert out.read_bytes() == before
     # with everything in order, the bad model is what fails, and nothing is written
     rc, _, err = _main(["corpus", page, "-o", tmp_path / "d.tsv", *BAD_MODEL, "-q"], capsys)
@@ -150,10 +150,10 @@ def test_evaluate_fails_when_no_file_matches(tmp_path, capsys) -> None:
 
 def test_evaluate_scores_a_corpus_tsv_by_its_page_column(tmp_path, capsys) -> None:
     gold = ROOT / "corpus" / "gold"
-    rows = ["vi\ten\tscore\tpage"]
+    rows = ["vi\ten\tscore\tmargin\tpage"]
     for path in sorted(gold.glob("*.pairs.tsv")):
         name = path.name.removesuffix(".pairs.tsv") + ".txt"
-        rows += [f"{line}\t1.05\t{name}" for line in
+        rows += [f"{line}\t0.9\t1.05\t{name}" for line in
                  path.read_text(encoding="utf-8").splitlines()[1:]]
     corpus = tmp_path / "corpus.tsv"
     corpus.write_text("\n".join(rows) + "\n", encoding="utf-8")

@@ -60,7 +60,7 @@ def test_dedupe_errors_and_rerun_is_a_no_op(tmp_path) -> None:
     out = tmp_path / "c.tsv"
     stats = _run(root, out)
     rows = out.read_text(encoding="utf-8").splitlines()
-    assert rows[0] == "vi\ten\tscore\tpage"
+    assert rows[0] == "vi\ten\tscore\tmargin\tpage"
     pairs = [tuple(r.split("\t")[:2]) for r in rows[1:]]
     assert len(pairs) == len(set(pairs)) == 6 and stats.duplicate_pairs == 6
     assert stats.errors == 1

@@ -128,7 +128,8 @@ def test_a_corpus_of_random_pages_loses_nothing(tmp_path_factory, pages) -> None
             key = _pair_key(p.vi_text, p.en_text)
             if key not in seen:
                 seen.add(key)
-                expected_pairs.append([p.vi_text, p.en_text, f"{p.score:.4f}", name])
+                expected_pairs.append([p.vi_text, p.en_text, f"{p.score:.4f}",
+                                       f"{p.margin:.4f}", name])
         expected_left += [[name, x.lang, str(x.reason), str(x.block),
                            ",".join(map(str, x.sentences)),
                            "" if x.duplicate_of is None else str(x.duplicate_of), x.text]

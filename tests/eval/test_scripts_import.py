@@ -15,4 +15,4 @@ SCRIPTS = sorted(p.stem for p in (ROOT / "scripts").glob("*.py") if p.stem != "_
 def test_script_imports(name) -> None:
     module = importlib.import_module(f"scripts.{name}")
     assert callable(getattr(module, "main", None)) or name in ("shared_data", "synth_pages",
-                                                                "embed_cache")
+                                                                "embed_cache", "scorer_data")

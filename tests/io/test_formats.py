@@ -26,7 +26,8 @@ import pyarrow.parquet as pq  # noqa: E402
 
 XML = "{http://www.w3.org/XML/1998/namespace}lang"
 PAIRS = [
-    PairRow("Xin chào\tthế giới", "Hello <world> & \"you\"", 1.03456, "1-1", (0,), (3,), "a.txt"),
+    PairRow("Xin chào\tthế giới", "Hello <world> & \"you\"", 1.03456, "1-1", (0,), (3,), "a.txt",
+            1.06123),
     PairRow("Hai câu. Một câu.", "Two sentences in one.", 0.9, "2-1", (1, 2), (4,), "a.txt"),
     PairRow("Ký tự lạ \x07 ở đây", "A bell \x07 here", 1.5, "1-1", (5,), (6,), "b/c.html"),
 ]
@@ -42,9 +43,10 @@ def test_tsv_is_raw_one_line_per_row_with_a_header(tmp_path) -> None:
     with RowSink("tsv", out, PAIR_COLUMNS) as sink:
         sink.write(PAIRS)
     lines = out.read_text(encoding="utf-8").split("\n")
-    assert lines[0] == "vi\ten\tscore\tbead\tvi_ids\ten_ids\tpage"
-    assert lines[1] == "Xin chào thế giới\tHello <world> & \"you\"\t1.0346\t1-1\t0\t3\ta.txt"
-    assert lines[2].split("\t")[4] == "1,2" and lines[-1] == "" and len(lines) == 5
+    assert lines[0] == "vi\ten\tscore\tmargin\tbead\tvi_ids\ten_ids\tpage"
+    assert lines[1] == ("Xin chào thế giới\tHello <world> & \"you\"\t1.0346\t1.0612\t1-1\t0\t3"
+                        "\ta.txt")
+    assert lines[2].split("\t")[5] == "1,2" and lines[-1] == "" and len(lines) == 5
 
 
 def test_leftover_rows_have_one_schema_for_every_producer(tmp_path) -> None:
@@ -61,8 +63,8 @@ def test_jsonl_keeps_types() -> None:
     text = JsonlFormat(PAIR_COLUMNS).encode(PAIRS[:2])["main"]
     first, second = (json.loads(x) for x in text.splitlines())
     assert first == {"vi": "Xin chào\tthế giới", "en": 'Hello <world> & "you"', "score": 1.0346,
-                     "bead": "1-1", "vi_ids": [0], "en_ids": [3], "page": "a.txt"}
-    assert second["vi_ids"] == [1, 2]
+                     "margin": 1.0612, "bead": "1-1", "vi_ids": [0], "en_ids": [3], "page": "a.txt"}
+    assert second["vi_ids"] == [1, 2] and second["margin"] is None  # no margin: null
     left = json.loads(JsonlFormat(LEFTOVER_COLUMNS).encode(LEFTS[2:])["main"])
     assert left == {"page": "z.bin", "lang": "", "reason": "unreadable", "block": None,
                     "ids": [], "duplicate_of": None, "text": "looks like a binary file"}
@@ -95,7 +97,9 @@ def test_tmx_parses_back_to_the_same_pairs(tmp_path) -> None:
         props = {p.get("type"): p.text for p in tu.findall("prop")}
         assert segs["vi"] == row.src.replace("\t", " ").replace("\x07", "")
         assert segs["en"] == row.tgt.replace("\x07", "")
-        assert props == {"x-score": f"{row.score:.4f}", "x-bead": row.bead, "x-page": row.page}
+        margin = {} if row.margin is None else {"x-margin": f"{row.margin:.4f}"}
+        assert props == {"x-score": f"{row.score:.4f}", "x-bead": row.bead, "x-page": row.page,
+                         **margin}
 
 
 def test_parquet_has_the_hugging_face_translation_layout(tmp_path) -> None:
