@@ -125,7 +125,7 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=600, help="synthetic development pages")
     ap.add_argument("--seed", type=int, default=14)
     ap.add_argument("--beta", type=float, default=0.5, help="F-beta that picks the threshold")
-    ap.add_argument("--search-threshold", type=float, default=1.0,
+    ap.add_argument("--search-threshold", type=float, default=1.015,
                     help="margin threshold of the search that proposes candidates")
     ap.add_argument("--model", default=None)
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
