@@ -445,7 +445,7 @@ def _jsonable(obj):
                    "(128 embeds 10 % faster than 32); one Parquet shard per batch.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Processes in all: from 2 on, helpers read and split the next pages while "
-                   "this one embeds (on 2 cores 0-7 % faster than 1, or not; see README).")
+                   "this one embeds (on 2 cores: from no gain to 7 %, see README).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
               show_default=True,
               help="local: this machine; ray: a Ray cluster (see README), the same output.")
