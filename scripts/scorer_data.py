@@ -52,7 +52,6 @@ class Judged:
     labels: np.ndarray
     page: np.ndarray
     group: np.ndarray
-    margin: np.ndarray
     gold: list[int] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
 
@@ -90,7 +89,7 @@ def corpus_pages(part: str) -> list[GoldPage]:
 
 def judge(aligner: PageAligner, pages: list[GoldPage], batch: int = 16) -> Judged:
     """Candidates, features and labels of every page (one batch of pages embedded at once)."""
-    feats, labels, page_ids, groups, margins = [], [], [], [], []
+    feats, labels, page_ids, groups = [], [], [], []
     gold_counts, sources = [], []
     for start in range(0, len(pages), batch):
         chunk = pages[start : start + batch]
@@ -108,19 +107,17 @@ def judge(aligner: PageAligner, pages: list[GoldPage], batch: int = 16) -> Judge
                 page_ids.append(start + n)
                 groups.append(c.group)
             feats.append(f)
-            margins.append(f[:, 0])
     width = len(feats[0][0]) if feats else 0
     return Judged(np.concatenate(feats) if feats else np.zeros((0, width)),
                   np.array(labels, dtype=np.int64), np.array(page_ids), np.array(groups),
-                  np.concatenate(margins) if margins else np.zeros(0), gold_counts, sources)
+                  gold_counts, sources)
 
 
 def subset(j: Judged, pages: set[int]) -> Judged:
     """The candidates of some pages only (page numbers as in ``j``), for scores by source."""
     sel = np.isin(j.page, list(pages))
     gold = [g if n in pages else 0 for n, g in enumerate(j.gold)]
-    return Judged(j.features[sel], j.labels[sel], j.page[sel], j.group[sel], j.margin[sel],
-                  gold, j.sources)
+    return Judged(j.features[sel], j.labels[sel], j.page[sel], j.group[sel], gold, j.sources)
 
 
 def chosen(j: Judged, probs: np.ndarray) -> np.ndarray:

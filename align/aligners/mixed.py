@@ -121,6 +121,23 @@ class PageAligner:
 
         Pages with only one language have nothing to align and are never embedded.
         """
+        pages, embed_seconds = self._embedded(drafts)
+        total = sum(len(v) for _, v, _ in pages)
+        out: list[PageAlignment] = []
+        for d, vecs, counts in pages:
+            start = time.perf_counter()
+            result = self._align(d, vecs, counts)
+            # the page's own time: reading it, its share of the batch's embedding, aligning it
+            share = embed_seconds * len(vecs) / total if total else 0.0
+            result.seconds = d.read_seconds + share + time.perf_counter() - start
+            out.append(result)
+        return out
+
+    def _embedded(self, drafts: list[PageDraft]
+                  ) -> tuple[list[tuple[PageDraft, np.ndarray, np.ndarray]], float]:
+        """Each page with the vectors and token counts of its Vietnamese and English
+        sentences (none for a page with one language), embedded in one shared batch, and
+        the seconds that batch took."""
         wanted = [_bilingual(d) for d in drafts]
         texts = [s.text for d, w in zip(drafts, wanted, strict=True) if w for s in d.sentences
                  if s.lang in (VI, EN)]
@@ -128,19 +145,13 @@ class PageAligner:
             self.background(VI), self.background(EN)
         start = time.perf_counter()
         vecs, counts = embed_unique(self.embedder, texts)
-        embed_seconds = time.perf_counter() - start
-        out: list[PageAlignment] = []
-        pos = 0
+        seconds = time.perf_counter() - start
+        out, pos = [], 0
         for d, w in zip(drafts, wanted, strict=True):
             k = sum(1 for s in d.sentences if s.lang in (VI, EN)) if w else 0
-            start = time.perf_counter()
-            result = self._align(d, vecs[pos : pos + k], counts[pos : pos + k])
-            # the page's own time: reading it, its share of the batch's embedding, aligning it
-            share = embed_seconds * k / len(texts) if texts else 0.0
-            result.seconds = d.read_seconds + share + time.perf_counter() - start
-            out.append(result)
+            out.append((d, vecs[pos : pos + k], counts[pos : pos + k]))
             pos += k
-        return out
+        return out, seconds
 
     def _align(self, d: PageDraft, vecs: np.ndarray, counts: np.ndarray) -> PageAlignment:
         view = self._view(d, vecs, counts)
@@ -189,16 +200,8 @@ class PageAligner:
     def inspect(self, drafts: list[PageDraft]) -> list[PageView | None]:
         """What the pair scorer sees on each page (``None`` for a page with one language):
         for training and studying the scorer."""
-        wanted = [_bilingual(d) for d in drafts]
-        texts = [s.text for d, w in zip(drafts, wanted, strict=True) if w for s in d.sentences
-                 if s.lang in (VI, EN)]
-        vecs, counts = embed_unique(self.embedder, texts)
-        out, pos = [], 0
-        for d, w in zip(drafts, wanted, strict=True):
-            k = sum(1 for s in d.sentences if s.lang in (VI, EN)) if w else 0
-            out.append(self._view(d, vecs[pos : pos + k], counts[pos : pos + k]))
-            pos += k
-        return out
+        pages, _ = self._embedded(drafts)
+        return [self._view(d, vecs, counts) for d, vecs, counts in pages]
 
     def _view(self, d: PageDraft, vecs: np.ndarray, counts: np.ndarray) -> PageView | None:
         lang_sents = [s for s in d.sentences if s.lang in (VI, EN)]
